@@ -1,0 +1,120 @@
+// Versioned schema migrations, one ordered list with the SQL for each dialect. Each store applies the
+// versions missing from `schema_migrations`, each in its own transaction, so a restart is a no-op.
+// Append new migrations at the end; never edit one that has shipped.
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: readonly string[];
+  postgres: readonly string[];
+}
+
+export const SCHEMA_MIGRATIONS_DDL: Record<Dialect, string> = {
+  sqlite: `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`,
+  postgres: `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at BIGINT NOT NULL
+  )`,
+};
+
+/** Column types that differ between dialects; the rest of the DDL is shared. */
+const TYPES: Record<Dialect, { int: string; json: string; bool: string; serial: string }> = {
+  sqlite: { int: 'INTEGER', json: 'TEXT', bool: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' },
+  postgres: {
+    int: 'BIGINT',
+    json: 'JSONB',
+    bool: 'BOOLEAN',
+    serial: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  },
+};
+
+function initialSchema(dialect: Dialect): string[] {
+  const t = TYPES[dialect];
+  const falseValue = dialect === 'sqlite' ? '0' : 'FALSE';
+  return [
+    `CREATE TABLE requests (
+      id TEXT PRIMARY KEY,
+      action TEXT NOT NULL,
+      target TEXT NOT NULL,
+      params ${t.json} NOT NULL,
+      requester TEXT NOT NULL,
+      channel TEXT NOT NULL,
+      message_ts TEXT,
+      state TEXT NOT NULL,
+      approvals_required INTEGER NOT NULL,
+      fingerprint TEXT NOT NULL,
+      created_at ${t.int} NOT NULL,
+      expires_at ${t.int} NOT NULL,
+      updated_at ${t.int} NOT NULL,
+      decided_by TEXT,
+      decided_at ${t.int},
+      result ${t.json}
+    )`,
+    'CREATE INDEX requests_state_expires ON requests (state, expires_at)',
+    'CREATE INDEX requests_action_target ON requests (action, target, updated_at)',
+    'CREATE INDEX requests_created ON requests (created_at)',
+    `CREATE TABLE votes (
+      request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+      user_id TEXT NOT NULL,
+      decision TEXT NOT NULL CHECK (decision IN ('approve', 'deny')),
+      at ${t.int} NOT NULL,
+      PRIMARY KEY (request_id, user_id)
+    )`,
+    // The at-most-once ledger: one row per request, ever.
+    `CREATE TABLE executions (
+      request_id TEXT PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
+      target TEXT NOT NULL,
+      owner TEXT NOT NULL,
+      started_at ${t.int} NOT NULL,
+      finished_at ${t.int},
+      outcome TEXT NOT NULL
+    )`,
+    // One mutation per target at a time.
+    `CREATE UNIQUE INDEX executions_one_running_per_target ON executions (target) WHERE outcome = 'running'`,
+    `CREATE TABLE audit_events (
+      id ${t.serial},
+      correlation_id TEXT NOT NULL,
+      at ${t.int} NOT NULL,
+      kind TEXT NOT NULL,
+      actor TEXT,
+      data ${t.json} NOT NULL
+    )`,
+    'CREATE INDEX audit_events_correlation ON audit_events (correlation_id, at)',
+    'CREATE INDEX audit_events_at ON audit_events (at)',
+    // content holds the plaintext, or an encryption envelope when encrypted is true.
+    `CREATE TABLE snapshots (
+      seq ${t.serial},
+      id TEXT NOT NULL UNIQUE,
+      taken_at ${t.int} NOT NULL,
+      hash TEXT NOT NULL,
+      content TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      encrypted ${t.bool} NOT NULL DEFAULT ${falseValue}
+    )`,
+    'CREATE INDEX snapshots_taken ON snapshots (taken_at, seq)',
+    `CREATE TABLE leases (
+      name TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      expires_at ${t.int} NOT NULL
+    )`,
+    `CREATE TABLE meta (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    )`,
+  ];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sqlite: initialSchema('sqlite'),
+    postgres: initialSchema('postgres'),
+  },
+];

@@ -1,0 +1,320 @@
+// SqliteStore: the default store, on better-sqlite3 (a synchronous driver wrapped in async methods).
+// Every deciding state change is one atomic statement; concurrent processes on the same file are
+// serialised by SQLite's write lock (WAL mode, busy_timeout).
+import type Database from 'better-sqlite3';
+import type { Logger } from '../logger.js';
+import { verifySnapshotKey } from './crypto.js';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import {
+  type AuditRow,
+  type ExecutionRow,
+  patchColumns,
+  type RequestRow,
+  storeFailure,
+  toAudit,
+  toExecution,
+  toRequest,
+  toVote,
+  type VoteRow,
+} from './rows.js';
+import { openSqliteDatabase } from './sqlite-file.js';
+import {
+  getSqliteSnapshot,
+  listSqliteSnapshots,
+  putSqliteSnapshot,
+  sqliteKeyCheckIo,
+} from './sqlite-snapshots.js';
+import type {
+  ActionName,
+  ApprovalRequest,
+  AuditEvent,
+  Execution,
+  NewRequest,
+  RequestState,
+  Snapshot,
+  Store,
+  TransitionPatch,
+  Vote,
+} from './types.js';
+
+export interface SqliteStoreOptions {
+  snapshotKey?: Buffer | undefined;
+  logger?: Logger | undefined;
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const limitClause = (limit: number | undefined) =>
+  limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`;
+
+function isConstraintError(err: unknown, codes: readonly string[]): boolean {
+  return typeof err === 'object' && err !== null && codes.includes((err as { code?: string }).code ?? '');
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly key: Buffer | undefined;
+  private readonly logger: Logger | undefined;
+  private closed = false;
+
+  /** Opens (creating if needed) the database; call migrate() before use, or use openStore(). */
+  constructor(databaseUrl: string, options: SqliteStoreOptions = {}) {
+    const opened = openSqliteDatabase(databaseUrl);
+    this.db = opened.db;
+    this.path = opened.path;
+    this.key = options.snapshotKey;
+    this.logger = options.logger;
+  }
+
+  private async run<T>(operation: string, fn: () => T): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw storeFailure(operation, err);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.run('migrate', () => {
+      this.db.exec(SCHEMA_MIGRATIONS_DDL.sqlite);
+      for (const migration of MIGRATIONS) {
+        const apply = this.db.transaction(() => {
+          const done = this.db
+            .prepare('SELECT 1 FROM schema_migrations WHERE version = ?')
+            .get(migration.version);
+          if (done) return;
+          for (const sql of migration.sqlite) this.db.exec(sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, Date.now());
+          this.logger?.info({ version: migration.version, name: migration.name }, 'store migration applied');
+        });
+        apply.immediate();
+      }
+    });
+    await this.run('verifySnapshotKey', () =>
+      verifySnapshotKey(sqliteKeyCheckIo(this.db), this.key, this.logger),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', () => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  async createRequest(r: NewRequest): Promise<ApprovalRequest> {
+    return this.run('createRequest', () => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
+             approvals_required, fingerprint, created_at, expires_at, updated_at, decided_by, decided_at, result)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) RETURNING *`,
+        )
+        .get(
+          r.id,
+          r.action,
+          r.target,
+          JSON.stringify(r.params),
+          r.requester,
+          r.channel,
+          r.messageTs ?? null,
+          r.state,
+          r.approvalsRequired,
+          r.fingerprint,
+          r.createdAt,
+          r.expiresAt,
+          r.createdAt,
+        ) as RequestRow;
+      return toRequest(row);
+    });
+  }
+
+  async getRequest(id: string): Promise<ApprovalRequest | null> {
+    return this.run('getRequest', () => {
+      const row = this.db.prepare('SELECT * FROM requests WHERE id = ?').get(id) as RequestRow | undefined;
+      return row ? toRequest(row) : null;
+    });
+  }
+
+  async listRequests(options: { limit?: number; states?: RequestState[] } = {}): Promise<ApprovalRequest[]> {
+    return this.run('listRequests', () => {
+      const states = options.states;
+      if (states !== undefined && states.length === 0) return [];
+      const where = states ? ` WHERE state IN (${marks(states.length)})` : '';
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM requests${where} ORDER BY created_at DESC, id DESC${limitClause(options.limit)}`,
+        )
+        .all(...(states ?? [])) as RequestRow[];
+      return rows.map(toRequest);
+    });
+  }
+
+  async setMessageTs(id: string, messageTs: string): Promise<void> {
+    await this.run('setMessageTs', () =>
+      this.db.prepare('UPDATE requests SET message_ts = ? WHERE id = ?').run(messageTs, id),
+    );
+  }
+
+  async transition(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    now: number,
+    patch: TransitionPatch = {},
+  ): Promise<ApprovalRequest | null> {
+    if (from.length === 0) return null;
+    return this.run('transition', () => {
+      const columns = patchColumns(patch);
+      const sets = ['state = ?', 'updated_at = ?', ...columns.map(([c]) => `${c} = ?`)].join(', ');
+      const row = this.db
+        .prepare(`UPDATE requests SET ${sets} WHERE id = ? AND state IN (${marks(from.length)}) RETURNING *`)
+        .get(to, now, ...columns.map(([, v]) => v), id, ...from) as RequestRow | undefined;
+      return row ? toRequest(row) : null;
+    });
+  }
+
+  async expireDue(now: number): Promise<ApprovalRequest[]> {
+    return this.run('expireDue', () => {
+      const rows = this.db
+        .prepare(
+          `UPDATE requests SET state = 'expired', updated_at = ?, decided_by = 'system', decided_at = ?
+           WHERE state = 'pending' AND expires_at <= ? RETURNING *`,
+        )
+        .all(now, now, now) as RequestRow[];
+      return rows.map(toRequest);
+    });
+  }
+
+  async lastFinished(
+    action: ActionName,
+    target: string,
+    states: readonly RequestState[],
+  ): Promise<ApprovalRequest | null> {
+    if (states.length === 0) return null;
+    return this.run('lastFinished', () => {
+      const row = this.db
+        .prepare(
+          `SELECT * FROM requests WHERE action = ? AND target = ? AND state IN (${marks(states.length)})
+           ORDER BY updated_at DESC, created_at DESC LIMIT 1`,
+        )
+        .get(action, target, ...states) as RequestRow | undefined;
+      return row ? toRequest(row) : null;
+    });
+  }
+
+  async castVote(vote: Vote): Promise<boolean> {
+    return this.run('castVote', () => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO votes (request_id, user_id, decision, at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (request_id, user_id) DO NOTHING`,
+        )
+        .run(vote.requestId, vote.userId, vote.decision, vote.at);
+      return info.changes === 1;
+    });
+  }
+
+  async listVotes(requestId: string): Promise<Vote[]> {
+    return this.run('listVotes', () => {
+      const rows = this.db
+        .prepare('SELECT * FROM votes WHERE request_id = ? ORDER BY at, user_id')
+        .all(requestId) as VoteRow[];
+      return rows.map(toVote);
+    });
+  }
+
+  async claimExecution(e: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
+    return this.run('claimExecution', () => {
+      try {
+        this.db
+          .prepare(
+            `INSERT INTO executions (request_id, target, owner, started_at, finished_at, outcome)
+             VALUES (?, ?, ?, ?, NULL, 'running')`,
+          )
+          .run(e.requestId, e.target, e.owner, e.startedAt);
+        return true;
+      } catch (err) {
+        if (isConstraintError(err, ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']))
+          return false;
+        throw err;
+      }
+    });
+  }
+
+  async finishExecution(requestId: string, outcome: Execution['outcome'], now: number): Promise<void> {
+    await this.run('finishExecution', () =>
+      this.db
+        .prepare(
+          `UPDATE executions SET outcome = ?, finished_at = ? WHERE request_id = ? AND outcome = 'running'`,
+        )
+        .run(outcome, outcome === 'running' ? null : now, requestId),
+    );
+  }
+
+  async listExecutions(options: { running?: boolean } = {}): Promise<Execution[]> {
+    return this.run('listExecutions', () => {
+      const where =
+        options.running === undefined
+          ? ''
+          : options.running
+            ? ` WHERE outcome = 'running'`
+            : ` WHERE outcome <> 'running'`;
+      const rows = this.db
+        .prepare(`SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`)
+        .all() as ExecutionRow[];
+      return rows.map(toExecution);
+    });
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.run('appendAudit', () =>
+      this.db
+        .prepare('INSERT INTO audit_events (correlation_id, at, kind, actor, data) VALUES (?, ?, ?, ?, ?)')
+        .run(event.correlationId, event.at, event.kind, event.actor, JSON.stringify(event.data)),
+    );
+  }
+
+  async listAudit(options: { correlationId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
+    return this.run('listAudit', () => {
+      const where = options.correlationId === undefined ? '' : ' WHERE correlation_id = ?';
+      const params = options.correlationId === undefined ? [] : [options.correlationId];
+      const rows = this.db
+        .prepare(`SELECT * FROM audit_events${where} ORDER BY at DESC, id DESC${limitClause(options.limit)}`)
+        .all(...params) as AuditRow[];
+      return rows.map(toAudit);
+    });
+  }
+
+  async putSnapshot(snapshot: Snapshot, keep: number): Promise<boolean> {
+    return this.run('putSnapshot', () => putSqliteSnapshot(this.db, snapshot, keep, this.key));
+  }
+
+  async listSnapshots(limit?: number): Promise<Snapshot[]> {
+    return this.run('listSnapshots', () => listSqliteSnapshots(this.db, limit, this.key));
+  }
+
+  async getSnapshot(id: string): Promise<Snapshot | null> {
+    return this.run('getSnapshot', () => getSqliteSnapshot(this.db, id, this.key));
+  }
+
+  async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.run('tryLease', () => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+           WHERE leases.owner = excluded.owner OR leases.expires_at <= ?
+           RETURNING name`,
+        )
+        .get(name, owner, now + ttlMs, now);
+      return row !== undefined;
+    });
+  }
+}
