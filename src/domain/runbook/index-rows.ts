@@ -1,0 +1,128 @@
+// Precomputes, once per loaded runbook, everything a query is compared against: each row's weighted
+// terms (inverse row frequency, so words every row uses count little), phrases, codes, providers, routes.
+import { type QueryRoute, readWords, SYNONYM_WORDS, type Vocabulary } from './read-words.js';
+import type { RunbookRow } from './schema.js';
+import { SpellingIndex } from './spelling.js';
+import { PROVIDER_ALIASES } from './synonyms.js';
+import { tokenize } from './words.js';
+
+export interface IndexedPhrase {
+  text: string;
+  terms: string[];
+  statuses: number[];
+  providers: string[];
+  /** Words + codes + providers: how many things the query must contain for the phrase to count. */
+  size: number;
+}
+
+export interface IndexedRoute {
+  text: string;
+  method: string | undefined;
+  pattern: RegExp;
+  /** A "/prefix/*" route: weaker evidence than a whole path. */
+  wildcard: boolean;
+  /** Higher for routes that say more (a method, no wildcard, a longer path); the best match is reported. */
+  specificity: number;
+}
+
+export interface IndexedRow {
+  row: RunbookRow;
+  order: number;
+  /** stem → weight */
+  terms: Map<string, number>;
+  phrases: IndexedPhrase[];
+  statuses: Set<number>;
+  providers: Set<string>;
+  routes: IndexedRoute[];
+  issues: Set<number>;
+}
+
+export interface RunbookIndex {
+  rows: IndexedRow[];
+  vocabulary: Vocabulary;
+}
+
+/** How much a word counts by where the row says it. */
+const KEYWORD_WEIGHT = 1;
+const PHRASE_WORD_WEIGHT = 0.8;
+const SYMPTOM_WEIGHT = 0.6;
+
+function compileRoute(text: string): IndexedRoute {
+  const m = /^(?:(GET|POST|PUT|PATCH|DELETE)\s+)?(\S+)$/i.exec(text.trim());
+  const path = (m?.[2] ?? text).toLowerCase().replace(/\/+$/, '');
+  const source = path
+    .split(/(\{[^}]*\}|<[^>]*>|\*)/)
+    .map((part) => {
+      if (part === '*') return '.*';
+      if (/^[{<]/.test(part)) return '[^/]+';
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  const method = m?.[1]?.toUpperCase();
+  const wildcard = path.includes('*');
+  const specificity = (wildcard ? 0 : 1000) + (method === undefined ? 0 : 500) + path.length;
+  return { text: text.trim(), method, pattern: new RegExp(`^${source}/?$`), wildcard, specificity };
+}
+
+export function routeMatches(route: IndexedRoute, query: QueryRoute): boolean {
+  if (route.method !== undefined && query.method !== undefined && route.method !== query.method) return false;
+  return route.pattern.test(query.path.replace(/[?#].*$/, ''));
+}
+
+function indexRow(row: RunbookRow, order: number): IndexedRow {
+  const raw = new Map<string, number>();
+  const providers = new Set(row.match.providers);
+  const take = (text: string, weight: number): IndexedPhrase => {
+    const f = readWords(text);
+    for (const p of f.providers.keys()) providers.add(p);
+    for (const [term, hit] of f.terms) raw.set(term, Math.max(raw.get(term) ?? 0, weight * hit.factor));
+    const direct = [...f.terms].filter(([, hit]) => hit.via === undefined).map(([term]) => term);
+    const statuses = [...f.statuses.keys()];
+    const named = [...f.providers.keys()];
+    return {
+      text,
+      terms: direct,
+      statuses,
+      providers: named,
+      size: direct.length + statuses.length + named.length,
+    };
+  };
+  take(row.symptom, SYMPTOM_WEIGHT);
+  for (const k of row.match.keywords) take(k, KEYWORD_WEIGHT);
+  const phrases = row.match.phrases.map((text) => take(text, PHRASE_WORD_WEIGHT));
+  const issues = readWords(`${row.symptom} ${row.scope ?? ''}`).issues;
+  return {
+    row,
+    order,
+    terms: raw,
+    phrases,
+    statuses: new Set(row.match.status),
+    providers,
+    routes: row.match.routes.map(compileRoute),
+    issues,
+  };
+}
+
+/** Scales every row's term weights by ln(1 + rows / rows using the term). */
+function weighByRarity(rows: IndexedRow[]): void {
+  const df = new Map<string, number>();
+  for (const r of rows) for (const t of r.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const r of rows) {
+    for (const [t, w] of r.terms) r.terms.set(t, w * Math.log(1 + rows.length / (df.get(t) ?? 1)));
+  }
+}
+
+export function indexRunbook(rows: readonly RunbookRow[]): RunbookIndex {
+  const indexed = rows.map(indexRow);
+  weighByRarity(indexed);
+  const surfaces = new Set<string>();
+  for (const row of rows) {
+    const m = row.match;
+    for (const w of tokenize([row.symptom, ...m.keywords, ...m.phrases].join(' '))) surfaces.add(w);
+  }
+  for (const w of SYNONYM_WORDS) surfaces.add(w);
+  for (const w of Object.keys(PROVIDER_ALIASES)) surfaces.add(w);
+  const stems = new Set(indexed.flatMap((r) => [...r.terms.keys()]));
+  const spellable = [...surfaces].filter((w) => !/\d/.test(w));
+  return { rows: indexed, vocabulary: { spelling: new SpellingIndex(spellable), surfaces, stems } };
+}
