@@ -36,7 +36,7 @@ export interface ServerInfo {
   url: string;
   reachable: boolean;
   version: string | undefined;
-  error?: { code: string; message: string; runbook: string | undefined };
+  error?: { code: string; message: string; runbook: string | undefined; hint?: string | undefined };
 }
 
 export interface LoginStart {

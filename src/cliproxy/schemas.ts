@@ -1,0 +1,83 @@
+// zod schemas for every management API response the bot reads. Lenient where builds differ, strict
+// where the bot depends on a field.
+import { z } from 'zod';
+import { toRfc3339 } from './time.js';
+import type { AuthFile } from './types.js';
+
+const optionalText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
+
+const authFileItem = z.looseObject({
+  name: z.string().min(1),
+  provider: z.string().nullish(),
+  type: z.string().nullish(),
+  label: optionalText,
+  email: optionalText,
+  status: z.string().nullish(),
+  status_message: optionalText,
+  disabled: z.boolean().nullish(),
+  unavailable: z.boolean().nullish(),
+  runtime_only: z.boolean().nullish(),
+  last_refresh: z.unknown().optional(),
+  next_retry_after: z.unknown().optional(),
+  auth_index: optionalText,
+});
+
+export const authFilesResponse = z
+  .object({ files: z.array(authFileItem).nullable() })
+  .transform(({ files }): AuthFile[] =>
+    (files ?? []).map((f) => ({
+      name: f.name,
+      provider: f.provider || f.type || 'unknown',
+      type: f.type ?? undefined,
+      label: f.label,
+      email: f.email,
+      status: f.status || 'unknown',
+      statusMessage: f.status_message,
+      disabled: f.disabled ?? false,
+      unavailable: f.unavailable ?? false,
+      runtimeOnly: f.runtime_only ?? false,
+      lastRefresh: toRfc3339(f.last_refresh),
+      nextRetryAfter: toRfc3339(f.next_retry_after),
+      authIndex: f.auth_index,
+    })),
+  );
+
+export const jsonObject = z.record(z.string(), z.unknown());
+
+/** `{"error": "...", "message"?: "..."}`: what a handler (not the router) answers. */
+export const handlerError = z.looseObject({ error: z.string(), message: z.string().optional() });
+
+export const putConfigResponse = z.looseObject({
+  ok: z.boolean().optional(),
+  changed: z.array(z.string()).nullish(),
+  persisted: z.boolean().optional(),
+});
+
+export const setStatusResponse = z.looseObject({ status: z.string(), disabled: z.boolean().optional() });
+
+export const loginStartResponse = z.looseObject({
+  status: z.string().optional(),
+  url: z.string().optional(),
+  state: z.string().min(1),
+  user_code: z.string().optional(),
+  userCode: z.string().optional(),
+});
+
+export const loginStatusResponse = z.looseObject({
+  status: z.enum(['wait', 'ok', 'error', 'device_code', 'auth_url']),
+  error: z.string().optional(),
+  url: z.string().optional(),
+  verification_url: z.string().optional(),
+  verification_uri: z.string().optional(),
+  user_code: z.string().optional(),
+});
+
+export const legacyKiroResponse = z.looseObject({
+  success: z.boolean(),
+  message: z.string().optional(),
+  refreshedCount: z.number().optional(),
+  error: z.string().optional(),
+});

@@ -1,0 +1,135 @@
+// Where HTTP leaves the process: one undici dispatcher, a deadline per call, bounded retries for
+// idempotent GETs on network errors and 5xx. Never retries a 4xx (a retried 401 gets the host banned).
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { timeoutError, unreachableError } from './errors.js';
+
+export interface TransportOptions {
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  logger: Logger | undefined;
+  now: () => number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  path: string; // with query
+  headers?: Record<string, string>;
+  body?: string;
+  /** Overrides the transport's deadline (the canary waits longer than a management call). */
+  timeoutMs?: number;
+  /** Retries on network errors and 5xx; only ever true for idempotent GETs. */
+  retry?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Transport {
+  constructor(private readonly options: TransportOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /** Sends one call. Throws AppError timeout / unreachable; any HTTP status is returned, not thrown. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const { now, retries, retryDelayMs } = this.options;
+    const budget = req.timeoutMs ?? this.options.timeoutMs;
+    const started = now();
+    const deadline = started + budget;
+    const maxAttempts = req.retry && req.method === 'GET' ? retries + 1 : 1;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const remaining = deadline - now();
+      if (remaining <= 0) throw timeoutError(this.options.baseUrl, budget);
+      try {
+        const res = await this.attempt(req, remaining, attempt);
+        if (res.status >= 500 && attempt < maxAttempts && deadline - now() > retryDelayMs) {
+          await sleep(retryDelayMs * attempt);
+          continue;
+        }
+        return res;
+      } catch (err) {
+        if (err === TIMED_OUT) throw timeoutError(this.options.baseUrl, budget);
+        lastError = err;
+        if (attempt < maxAttempts && deadline - now() > retryDelayMs) {
+          await sleep(retryDelayMs * attempt);
+        }
+      }
+    }
+    if (deadline - now() <= 0) throw timeoutError(this.options.baseUrl, budget);
+    throw unreachableError(this.options.baseUrl, describeNetworkError(lastError));
+  }
+
+  private async attempt(req: HttpRequest, remainingMs: number, attempt: number): Promise<HttpResponse> {
+    const { dispatcher, baseUrl, logger, now } = this.options;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), remainingMs);
+    const started = now();
+    const route = req.path.split('?')[0];
+    try {
+      const res = await dispatcher.request({
+        origin: baseUrl,
+        path: req.path,
+        method: req.method,
+        headers: req.headers ?? {},
+        body: req.body ?? null,
+        signal: controller.signal,
+        headersTimeout: remainingMs,
+        bodyTimeout: remainingMs,
+      });
+      const text = await res.body.text();
+      const durationMs = now() - started;
+      logger?.debug(
+        { method: req.method, route, status: res.statusCode, durationMs, attempt },
+        'cliproxy request',
+      );
+      return { status: res.statusCode, headers: res.headers, text, durationMs };
+    } catch (err) {
+      const durationMs = now() - started;
+      const timedOut = controller.signal.aborted;
+      logger?.warn(
+        {
+          method: req.method,
+          route,
+          durationMs,
+          attempt,
+          error: timedOut ? 'timeout' : describeNetworkError(err),
+        },
+        'cliproxy request failed',
+      );
+      throw timedOut ? TIMED_OUT : err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Sentinel thrown when the deadline aborts a request. */
+const TIMED_OUT = Object.freeze(new Error('deadline exceeded'));
+
+/** A short, secret-free reason for a network failure: the error code, never a payload. */
+export function describeNetworkError(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; cause?: { code?: unknown }; name?: unknown };
+    const code =
+      typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection dropped';
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timeout';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+    if (code) return code;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return 'network error';
+}
