@@ -2,8 +2,12 @@
 // applies migrations and checks AUTHBOT_SNAPSHOT_KEY against the stored key-check value.
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { describeDatabaseUrl, isPostgresUrl, isSqliteUrl } from './database-url.js';
+import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
+
+export { describeDatabaseUrl, isPostgresUrl, isSqliteUrl } from './database-url.js';
 
 export interface OpenStoreOptions {
   /** 32-byte AES key for snapshots at rest (AUTHBOT_SNAPSHOT_KEY); unset: stored as-is. */
@@ -11,33 +15,21 @@ export interface OpenStoreOptions {
   logger?: Logger;
 }
 
-export function isPostgresUrl(databaseUrl: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(databaseUrl);
-}
-
-export function isSqliteUrl(databaseUrl: string): boolean {
-  return databaseUrl.startsWith('file:') || databaseUrl === ':memory:';
-}
-
-/** A database URL fit for logs and errors: the password, if any, is masked. */
-export function describeDatabaseUrl(databaseUrl: string): string {
-  if (!isPostgresUrl(databaseUrl)) return databaseUrl;
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password !== '') url.password = '***';
-    url.searchParams.delete('password');
-    return url.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
-}
-
+/** Opens and migrates the store named by `databaseUrl` (`file:...`, `postgres://...`, `postgresql://...`). */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const storeOptions = { snapshotKey: options.snapshotKey, logger: options.logger };
   let store: Store;
   if (isSqliteUrl(databaseUrl)) {
-    store = new SqliteStore(databaseUrl, { snapshotKey: options.snapshotKey, logger: options.logger });
+    store = new SqliteStore(databaseUrl, storeOptions);
   } else if (isPostgresUrl(databaseUrl)) {
-    throw new AppError('bad_config', 'PostgreSQL support is not available yet');
+    const postgres = new PostgresStore(databaseUrl, storeOptions);
+    store = postgres;
+    try {
+      await postgres.connect();
+    } catch (err) {
+      await postgres.close().catch(() => undefined);
+      throw err;
+    }
   } else {
     throw new AppError('bad_config', 'AUTHBOT_DATABASE_URL must start with file: or postgres://', {
       hint: 'Use file:./data/auth-bot.sqlite (default) or postgres://USER:PASSWORD@HOST:5432/DB',

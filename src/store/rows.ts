@@ -1,12 +1,14 @@
 // Row <-> domain mapping shared by both stores. Column names are snake_case; PostgreSQL returns BIGINT
 // as strings and JSONB as objects, SQLite returns numbers and TEXT, so every reader normalises both.
 import { AppError } from '../errors.js';
+import { openContent } from './crypto.js';
 import type {
   ActionName,
   ApprovalRequest,
   AuditEvent,
   Execution,
   RequestState,
+  Snapshot,
   TransitionPatch,
   Vote,
 } from './types.js';
@@ -126,6 +128,17 @@ export function toAudit(row: AuditRow): AuditEvent {
     kind: row.kind,
     actor: row.actor,
     data: object(row.data),
+  };
+}
+
+/** Decrypts the content when it was stored encrypted (a `bad_config` error without the right key). */
+export function toSnapshot(row: SnapshotRow, key: Buffer | undefined): Snapshot {
+  return {
+    id: row.id,
+    takenAt: num(row.taken_at),
+    hash: row.hash,
+    content: openContent(row.content, Boolean(row.encrypted), key),
+    reason: row.reason,
   };
 }
 

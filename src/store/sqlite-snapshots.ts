@@ -1,8 +1,8 @@
 // Config snapshots and the snapshot-key check on SQLite: dedupe against the newest hash, keep-N
 // pruning and encryption at rest, each put in one IMMEDIATE transaction.
 import type Database from 'better-sqlite3';
-import { type KeyCheckIo, openContent, sealContent } from './crypto.js';
-import type { SnapshotRow } from './rows.js';
+import { type KeyCheckIo, sealContent } from './crypto.js';
+import { type SnapshotRow, toSnapshot } from './rows.js';
 import type { Snapshot } from './types.js';
 
 export function putSqliteSnapshot(
@@ -55,16 +55,6 @@ export function getSqliteSnapshot(
 ): Snapshot | null {
   const row = db.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
   return row ? toSnapshot(row, key) : null;
-}
-
-export function toSnapshot(row: SnapshotRow, key: Buffer | undefined): Snapshot {
-  return {
-    id: row.id,
-    takenAt: Number(row.taken_at),
-    hash: row.hash,
-    content: openContent(row.content, Boolean(row.encrypted), key),
-    reason: row.reason,
-  };
 }
 
 export function sqliteKeyCheckIo(db: Database.Database): KeyCheckIo {

@@ -1,0 +1,366 @@
+// PostgresStore: for several bot replicas sharing the work. Same semantics as SqliteStore: every
+// deciding state change is one atomic statement (READ COMMITTED re-checks the WHERE clause after a
+// concurrent update, so compare-and-set holds across replicas); migrations run under an advisory lock.
+import pg from 'pg';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { verifySnapshotKey } from './crypto.js';
+import { describeDatabaseUrl, scrubPassword } from './database-url.js';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import {
+  getPostgresSnapshot,
+  listPostgresSnapshots,
+  postgresKeyCheckIo,
+  putPostgresSnapshot,
+} from './postgres-snapshots.js';
+import {
+  type AuditRow,
+  type ExecutionRow,
+  patchColumns,
+  type RequestRow,
+  storeFailure,
+  toAudit,
+  toExecution,
+  toRequest,
+  toVote,
+  type VoteRow,
+} from './rows.js';
+import type {
+  ActionName,
+  ApprovalRequest,
+  AuditEvent,
+  Execution,
+  NewRequest,
+  RequestState,
+  Snapshot,
+  Store,
+  TransitionPatch,
+  Vote,
+} from './types.js';
+
+export interface PostgresStoreOptions {
+  snapshotKey?: Buffer | undefined;
+  logger?: Logger | undefined;
+  /** Pool size; default 10. */
+  maxConnections?: number;
+}
+
+const MIGRATION_LOCK = 'cliproxy-auth-bot:migrations';
+const UNIQUE_VIOLATION = '23505';
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly key: Buffer | undefined;
+  private readonly logger: Logger | undefined;
+  private closed = false;
+
+  /** Creates the pool (no connection yet); call connect() and migrate(), or use openStore(). */
+  constructor(
+    private readonly databaseUrl: string,
+    options: PostgresStoreOptions = {},
+  ) {
+    this.key = options.snapshotKey;
+    this.logger = options.logger;
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'cliproxy-auth-bot',
+    });
+    // an idle client losing its connection must not crash the process; the next query reports it
+    this.pool.on('error', (err) => this.logger?.warn({ err }, 'PostgreSQL connection lost'));
+  }
+
+  /** Checks that the server answers; the error names AUTHBOT_DATABASE_URL without its password. */
+  async connect(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (err) {
+      const reason = scrubPassword(err instanceof Error ? err.message : String(err), this.databaseUrl);
+      throw new AppError(
+        'store_error',
+        `Cannot connect to PostgreSQL at ${describeDatabaseUrl(this.databaseUrl)} (AUTHBOT_DATABASE_URL): ${reason}`,
+        {
+          hint: 'Check AUTHBOT_DATABASE_URL (host, port, user, password, database) and that the server is up.',
+        },
+      );
+    }
+  }
+
+  private async rows<R extends pg.QueryResultRow>(
+    operation: string,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (err) {
+      throw storeFailure(operation, err);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    try {
+      const client = await this.pool.connect();
+      try {
+        for (const migration of MIGRATIONS) {
+          await client.query('BEGIN');
+          try {
+            await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
+            await client.query(SCHEMA_MIGRATIONS_DDL.postgres);
+            const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+              migration.version,
+            ]);
+            if (done.rowCount === 0) {
+              for (const sql of migration.postgres) await client.query(sql);
+              await client.query(
+                'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+                [migration.version, migration.name, Date.now()],
+              );
+              this.logger?.info(
+                { version: migration.version, name: migration.name },
+                'store migration applied',
+              );
+            }
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        }
+      } finally {
+        client.release();
+      }
+      await verifySnapshotKey(postgresKeyCheckIo(this.pool), this.key, this.logger);
+    } catch (err) {
+      throw storeFailure('migrate', err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.rows('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async createRequest(r: NewRequest): Promise<ApprovalRequest> {
+    const [row] = await this.rows<RequestRow>(
+      'createRequest',
+      `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
+         approvals_required, fingerprint, created_at, expires_at, updated_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $11) RETURNING *`,
+      [
+        r.id,
+        r.action,
+        r.target,
+        JSON.stringify(r.params),
+        r.requester,
+        r.channel,
+        r.messageTs ?? null,
+        r.state,
+        r.approvalsRequired,
+        r.fingerprint,
+        r.createdAt,
+        r.expiresAt,
+      ],
+    );
+    return toRequest(row!);
+  }
+
+  async getRequest(id: string): Promise<ApprovalRequest | null> {
+    const [row] = await this.rows<RequestRow>('getRequest', 'SELECT * FROM requests WHERE id = $1', [id]);
+    return row ? toRequest(row) : null;
+  }
+
+  async listRequests(options: { limit?: number; states?: RequestState[] } = {}): Promise<ApprovalRequest[]> {
+    const params: unknown[] = [];
+    let sql = 'SELECT * FROM requests';
+    if (options.states !== undefined) {
+      if (options.states.length === 0) return [];
+      params.push(options.states);
+      sql += ' WHERE state = ANY($1::text[])';
+    }
+    sql += ' ORDER BY created_at DESC, id DESC';
+    if (options.limit !== undefined) {
+      params.push(Math.max(0, Math.floor(options.limit)));
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.rows<RequestRow>('listRequests', sql, params)).map(toRequest);
+  }
+
+  async setMessageTs(id: string, messageTs: string): Promise<void> {
+    await this.rows('setMessageTs', 'UPDATE requests SET message_ts = $1 WHERE id = $2', [messageTs, id]);
+  }
+
+  async transition(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    now: number,
+    patch: TransitionPatch = {},
+  ): Promise<ApprovalRequest | null> {
+    if (from.length === 0) return null;
+    const columns = patchColumns(patch);
+    const params: unknown[] = [to, now, ...columns.map(([, v]) => v), id, [...from]];
+    const sets = [
+      'state = $1',
+      'updated_at = $2',
+      ...columns.map(([c], i) => `${c} = $${i + 3}${c === 'result' ? '::jsonb' : ''}`),
+    ];
+    const [row] = await this.rows<RequestRow>(
+      'transition',
+      `UPDATE requests SET ${sets.join(', ')}
+       WHERE id = $${params.length - 1} AND state = ANY($${params.length}::text[]) RETURNING *`,
+      params,
+    );
+    return row ? toRequest(row) : null;
+  }
+
+  async expireDue(now: number): Promise<ApprovalRequest[]> {
+    const rows = await this.rows<RequestRow>(
+      'expireDue',
+      `UPDATE requests SET state = 'expired', updated_at = $1, decided_by = 'system', decided_at = $1
+       WHERE state = 'pending' AND expires_at <= $1 RETURNING *`,
+      [now],
+    );
+    return rows.map(toRequest);
+  }
+
+  async lastFinished(
+    action: ActionName,
+    target: string,
+    states: readonly RequestState[],
+  ): Promise<ApprovalRequest | null> {
+    if (states.length === 0) return null;
+    const [row] = await this.rows<RequestRow>(
+      'lastFinished',
+      `SELECT * FROM requests WHERE action = $1 AND target = $2 AND state = ANY($3::text[])
+       ORDER BY updated_at DESC, created_at DESC LIMIT 1`,
+      [action, target, [...states]],
+    );
+    return row ? toRequest(row) : null;
+  }
+
+  async castVote(vote: Vote): Promise<boolean> {
+    try {
+      const result = await this.pool.query(
+        `INSERT INTO votes (request_id, user_id, decision, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (request_id, user_id) DO NOTHING`,
+        [vote.requestId, vote.userId, vote.decision, vote.at],
+      );
+      return result.rowCount === 1;
+    } catch (err) {
+      throw storeFailure('castVote', err);
+    }
+  }
+
+  async listVotes(requestId: string): Promise<Vote[]> {
+    const rows = await this.rows<VoteRow>(
+      'listVotes',
+      'SELECT * FROM votes WHERE request_id = $1 ORDER BY at, user_id',
+      [requestId],
+    );
+    return rows.map(toVote);
+  }
+
+  async claimExecution(e: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
+    try {
+      await this.pool.query(
+        `INSERT INTO executions (request_id, target, owner, started_at, finished_at, outcome)
+         VALUES ($1, $2, $3, $4, NULL, 'running')`,
+        [e.requestId, e.target, e.owner, e.startedAt],
+      );
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      throw storeFailure('claimExecution', err);
+    }
+  }
+
+  async finishExecution(requestId: string, outcome: Execution['outcome'], now: number): Promise<void> {
+    await this.rows(
+      'finishExecution',
+      `UPDATE executions SET outcome = $1, finished_at = $2 WHERE request_id = $3 AND outcome = 'running'`,
+      [outcome, outcome === 'running' ? null : now, requestId],
+    );
+  }
+
+  async listExecutions(options: { running?: boolean } = {}): Promise<Execution[]> {
+    const where =
+      options.running === undefined
+        ? ''
+        : options.running
+          ? ` WHERE outcome = 'running'`
+          : ` WHERE outcome <> 'running'`;
+    const rows = await this.rows<ExecutionRow>(
+      'listExecutions',
+      `SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`,
+    );
+    return rows.map(toExecution);
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.rows(
+      'appendAudit',
+      'INSERT INTO audit_events (correlation_id, at, kind, actor, data) VALUES ($1, $2, $3, $4, $5::jsonb)',
+      [event.correlationId, event.at, event.kind, event.actor, JSON.stringify(event.data)],
+    );
+  }
+
+  async listAudit(options: { correlationId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
+    const params: unknown[] = [];
+    let sql = 'SELECT * FROM audit_events';
+    if (options.correlationId !== undefined) {
+      params.push(options.correlationId);
+      sql += ' WHERE correlation_id = $1';
+    }
+    sql += ' ORDER BY at DESC, id DESC';
+    if (options.limit !== undefined) {
+      params.push(Math.max(0, Math.floor(options.limit)));
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.rows<AuditRow>('listAudit', sql, params)).map(toAudit);
+  }
+
+  async putSnapshot(snapshot: Snapshot, keep: number): Promise<boolean> {
+    try {
+      return await putPostgresSnapshot(this.pool, snapshot, keep, this.key);
+    } catch (err) {
+      throw storeFailure('putSnapshot', err);
+    }
+  }
+
+  async listSnapshots(limit?: number): Promise<Snapshot[]> {
+    try {
+      return await listPostgresSnapshots(this.pool, limit, this.key);
+    } catch (err) {
+      throw storeFailure('listSnapshots', err);
+    }
+  }
+
+  async getSnapshot(id: string): Promise<Snapshot | null> {
+    try {
+      return await getPostgresSnapshot(this.pool, id, this.key);
+    } catch (err) {
+      throw storeFailure('getSnapshot', err);
+    }
+  }
+
+  async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    const rows = await this.rows(
+      'tryLease',
+      `INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+       WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= $4
+       RETURNING name`,
+      [name, owner, now + ttlMs, now],
+    );
+    return rows.length === 1;
+  }
+}
