@@ -1,0 +1,5 @@
+export * from './blocks.js';
+export * from './diff.js';
+export * from './fingerprint.js';
+export * from './mask.js';
+export * from './plan.js';
