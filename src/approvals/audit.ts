@@ -1,0 +1,110 @@
+// The audit trail: one correlation id (the request id) per request; every proxy call and every message.
+import type { CanaryResult, ManagementClient } from '../cliproxy/types.js';
+import { defaultRedactor, type Redactor } from '../domain/redact.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+import type { Messenger, OutgoingMessage } from './messenger.js';
+
+export type AuditFn = (kind: string, actor: string | null, data?: Record<string, unknown>) => Promise<void>;
+
+/** An audit writer bound to one correlation id; failures to write are logged, never thrown. */
+export function auditFor(
+  store: Store,
+  correlationId: string,
+  now: () => number,
+  logger: Logger,
+  redactor: Redactor = defaultRedactor,
+): AuditFn {
+  return async (kind, actor, data = {}) => {
+    try {
+      await store.appendAudit({ correlationId, at: now(), kind, actor, data: redactor.value(data) });
+    } catch (err) {
+      logger.error({ err, kind, correlationId }, 'could not write an audit event');
+    }
+  };
+}
+
+const ROUTES: Record<string, (args: unknown[]) => string> = {
+  probe: () => 'GET /v0/management/config',
+  getConfig: () => 'GET /v0/management/config',
+  getConfigYaml: () => 'GET /v0/management/config.yaml',
+  putConfigYaml: () => 'PUT /v0/management/config.yaml',
+  listAuthFiles: () => 'GET /v0/management/auth-files',
+  readToken: () => 'GET /v0/management/auth-files/download',
+  setDisabled: () => 'PATCH /v0/management/auth-files/status',
+  refreshProvider: (a) => `POST /v0/management/auths/${String(a[0])}/refresh`,
+  legacyKiroRefresh: () => 'POST /v0/oauth/kiro/refresh',
+  startLogin: (a) => `GET /v0/management/${String(a[0])}-auth-url`,
+  loginStatus: () => 'GET /v0/management/get-auth-status',
+  canary: () => 'POST /v1/chat/completions',
+};
+
+function statusOf(result: unknown): number {
+  if (result && typeof result === 'object' && 'status' in result) {
+    const s = (result as { status: unknown }).status;
+    if (typeof s === 'number') return s;
+  }
+  return 200;
+}
+
+/** Wraps a client so each call becomes a `proxy.call` audit event: method, route, status, duration. */
+export function auditedClient(client: ManagementClient, audit: AuditFn, now: () => number): ManagementClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || typeof value !== 'function' || !(prop in ROUTES)) return value;
+      return async (...args: unknown[]) => {
+        const started = now();
+        const [method, route] = (ROUTES[prop] as (a: unknown[]) => string)(args).split(' ');
+        try {
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const canary = prop === 'canary' ? (result as CanaryResult) : undefined;
+          await audit('proxy.call', null, {
+            method,
+            route,
+            status: canary ? (canary.status ?? null) : statusOf(result),
+            durationMs: now() - started,
+            ...(canary?.skipped ? { skipped: canary.skipped } : {}),
+            ...(canary && !canary.ok ? { failure: canary.failure ?? 'other' } : {}),
+          });
+          return result;
+        } catch (err) {
+          await audit('proxy.call', null, {
+            method,
+            route,
+            status: null,
+            error: err instanceof AppError ? err.code : 'internal',
+            durationMs: now() - started,
+          });
+          throw err;
+        }
+      };
+    },
+  });
+}
+
+const summary = (m: OutgoingMessage) => m.text.slice(0, 300);
+
+/** Wraps a messenger so every message is an audit event (text only, redacted). */
+export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenger {
+  return {
+    async postRequest(channel, message) {
+      const ts = await messenger.postRequest(channel, message);
+      await audit('message.posted', null, { channel, ts, ok: ts !== null, text: summary(message) });
+      return ts;
+    },
+    async updateRequest(channel, ts, message) {
+      await messenger.updateRequest(channel, ts, message);
+      await audit('message.updated', null, { channel, ts, text: summary(message) });
+    },
+    async threadReply(channel, threadTs, message) {
+      await messenger.threadReply(channel, threadTs, message);
+      await audit('message.thread', null, { channel, threadTs, text: summary(message) });
+    },
+    async ephemeral(channel, userId, message) {
+      await messenger.ephemeral(channel, userId, message);
+      await audit('message.ephemeral', userId, { channel, text: summary(message) });
+    },
+  };
+}

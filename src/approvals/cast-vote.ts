@@ -1,0 +1,179 @@
+// One click on Approve or Deny: checked on the verified user id, recorded once, decided atomically.
+import { readTargetState } from '../domain/actions/target.js';
+import { groupsToResolve } from '../domain/approvals/authorize.js';
+import { describeChange, fingerprintTarget } from '../domain/approvals/fingerprint.js';
+import { countApprovals, decideVote } from '../domain/approvals/vote.js';
+import { describeError, formatError } from '../errors.js';
+import type { ApprovalRequest } from '../store/types.js';
+import { type EngineContext, refreshMessage, reply, type Scoped, scope, tell } from './context.js';
+import { groupsOf } from './group-resolver.js';
+import { paramsOf } from './request-data.js';
+
+export interface VoteInput {
+  requestId: string;
+  userId: string; // body.user.id of the verified payload
+  channel: string;
+  decision: 'approve' | 'deny';
+}
+
+export type VoteOutcome = 'refused' | 'counted' | 'approved' | 'denied' | 'stale' | 'expired';
+
+export const EXPIRED_REPLY =
+  ':alarm_clock: Expired without enough approvals. Nothing was changed; ask again if it is still needed.';
+
+/** Moves a pending request past its expiry to expired (atomically) and updates its message. */
+export async function expireRequest(ctx: EngineContext, s: Scoped, request: ApprovalRequest): Promise<void> {
+  const now = ctx.now();
+  const moved = await ctx.store.transition(request.id, ['pending'], 'expired', now, {
+    decidedBy: 'system',
+    decidedAt: now,
+  });
+  if (!moved) return;
+  await s.audit('request.expired', null, { expiresAt: request.expiresAt });
+  await refreshMessage(ctx, s, moved);
+  await reply(s, moved, EXPIRED_REPLY);
+}
+
+async function checkTargetUnchanged(
+  ctx: EngineContext,
+  s: Scoped,
+  request: ApprovalRequest,
+  userId: string,
+): Promise<boolean> {
+  const params = paramsOf(request);
+  let fresh: Awaited<ReturnType<typeof readTargetState>>;
+  try {
+    fresh = await readTargetState(s.client, {
+      provider: params.provider,
+      credential: params.credential ?? undefined,
+    });
+  } catch (err) {
+    const d = describeError(err);
+    if (d.code !== 'not_found') throw err;
+    fresh = [];
+  }
+  if (fingerprintTarget(fresh) === request.fingerprint) return true;
+  const why = `The target changed since the request was made (${describeChange(params.states, fresh)}): someone may already have fixed it. Check /auth-status and request again if needed.`;
+  const now = ctx.now();
+  const moved = await ctx.store.transition(request.id, ['pending'], 'stale', now, {
+    decidedBy: 'system',
+    decidedAt: now,
+    result: { reason: why },
+  });
+  if (moved) {
+    await s.audit('request.stale', userId, { reason: why, fingerprint: fingerprintTarget(fresh) });
+    await refreshMessage(ctx, s, moved);
+    await reply(s, moved, `:warning: Stale: ${why}`);
+  }
+  return false;
+}
+
+export async function castVote(
+  ctx: EngineContext,
+  input: VoteInput,
+  onApproved: (request: ApprovalRequest) => void,
+): Promise<VoteOutcome> {
+  const s = scope(ctx, input.requestId);
+  const request = await ctx.store.getRequest(input.requestId);
+  if (!request) {
+    await tell(
+      s,
+      input.channel,
+      input.userId,
+      'This request is unknown to the bot (it may belong to another installation).',
+    );
+    return 'refused';
+  }
+  const refuse = async (code: string, message: string): Promise<VoteOutcome> => {
+    await s.audit('vote.refused', input.userId, { decision: input.decision, code });
+    await tell(s, input.channel, input.userId, `:no_entry: ${message}`);
+    return 'refused';
+  };
+  const memberOf = ctx.policy.approvers.users.includes(input.userId)
+    ? []
+    : await groupsOf(ctx.resolveGroupMembers, groupsToResolve(ctx.policy, 'approver'), input.userId);
+  const votes = await ctx.store.listVotes(request.id);
+  const click = { userId: input.userId, decision: input.decision, memberOf };
+  const decision = decideVote(request, votes, click, ctx.policy, ctx.now());
+  if (decision.kind === 'refuse') {
+    if (decision.code === 'expired') await expireRequest(ctx, s, request);
+    return refuse(decision.code, decision.message);
+  }
+  if (input.decision === 'approve') {
+    try {
+      if (!(await checkTargetUnchanged(ctx, s, request, input.userId))) {
+        return refuse(
+          'stale',
+          'The target changed since the request was made, so the request is now stale (see its thread).',
+        );
+      }
+    } catch (err) {
+      return refuse(
+        'check_failed',
+        `Could not check the target before approving: ${formatError(describeError(err))}`,
+      );
+    }
+  }
+  const at = ctx.now();
+  if (
+    !(await ctx.store.castVote({ requestId: request.id, userId: input.userId, decision: input.decision, at }))
+  ) {
+    return refuse('already_voted', 'You have already voted on this request.');
+  }
+  await s.audit('vote.cast', input.userId, { decision: input.decision });
+  if (input.decision === 'deny') {
+    const denied = await ctx.store.transition(request.id, ['pending'], 'denied', at, {
+      decidedBy: input.userId,
+      decidedAt: at,
+    });
+    if (!denied) return lateClick(ctx, s, input);
+    await s.audit('request.denied', input.userId, {});
+    await refreshMessage(ctx, s, denied);
+    await reply(s, denied, `:no_entry_sign: Denied by <@${input.userId}>. Nothing was changed.`);
+    return 'denied';
+  }
+  const approvals = countApprovals(await ctx.store.listVotes(request.id));
+  if (approvals < request.approvalsRequired) {
+    const current = (await ctx.store.getRequest(request.id)) ?? request;
+    await refreshMessage(ctx, s, current);
+    await reply(
+      s,
+      current,
+      `:ballot_box_with_check: <@${input.userId}> approved (${approvals} of ${request.approvalsRequired}).`,
+    );
+    return 'counted';
+  }
+  const approved = await ctx.store.transition(request.id, ['pending'], 'approved', at, {
+    decidedBy: input.userId,
+    decidedAt: at,
+  });
+  if (!approved) return lateClick(ctx, s, input);
+  await s.audit('request.approved', input.userId, { approvals });
+  await refreshMessage(ctx, s, approved);
+  await reply(
+    s,
+    approved,
+    `:white_check_mark: Approved by <@${input.userId}> (${approvals} of ${request.approvalsRequired}). Running it now.`,
+  );
+  onApproved(approved);
+  return 'approved';
+}
+
+/** Someone else's click won the race: explain what happened instead. */
+async function lateClick(ctx: EngineContext, s: Scoped, input: VoteInput): Promise<VoteOutcome> {
+  const current = await ctx.store.getRequest(input.requestId);
+  if (current) {
+    const d = decideVote(
+      current,
+      [],
+      { userId: input.userId, decision: input.decision, memberOf: [] },
+      ctx.policy,
+      ctx.now(),
+    );
+    if (d.kind === 'refuse') {
+      await s.audit('vote.refused', input.userId, { decision: input.decision, code: d.code });
+      await tell(s, input.channel, input.userId, `:no_entry: ${d.message}`);
+    }
+  }
+  return 'refused';
+}

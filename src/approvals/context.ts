@@ -1,0 +1,92 @@
+// What the engine's parts share: the edges, the policy, and helpers bound to one request.
+import type { ManagementClient } from '../cliproxy/types.js';
+import type { RouteProbes } from '../domain/actions/alternatives.js';
+import type { Policy } from '../domain/approvals/policy.js';
+import type { Logger } from '../logger.js';
+import { renderRequest } from '../slack/views/request.js';
+import type { ApprovalRequest, Store } from '../store/types.js';
+import { type AuditFn, auditedClient, auditedMessenger, auditFor } from './audit.js';
+import type { ResolveGroupMembers } from './group-resolver.js';
+import type { Messenger, OutgoingMessage } from './messenger.js';
+
+export interface TimingOptions {
+  pollIntervalMs: number;
+  timeoutMs: number;
+}
+
+export interface ApprovalEngineDeps {
+  store: Store;
+  client: ManagementClient;
+  messenger: Messenger;
+  policy: Policy;
+  resolveGroupMembers: ResolveGroupMembers;
+  logger: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** This replica's id in the execution ledger. */
+  replicaId?: string;
+  newId?: () => string;
+  canary?: { clientKey: string | undefined; model: string | undefined };
+  /** Verification polling (default 1 s / 8 s, so a result comes within 10 s of the action). */
+  verify?: TimingOptions;
+  /** Re-login polling (default 2 s / 10 min). */
+  login?: TimingOptions;
+  /** Route probes for alternatives (default: harmless probes over the client). */
+  probes?: RouteProbes;
+}
+
+export interface EngineContext {
+  store: Store;
+  policy: Policy;
+  resolveGroupMembers: ResolveGroupMembers;
+  logger: Logger;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  replicaId: string;
+  newId: () => string;
+  canary: { clientKey: string | undefined; model: string | undefined };
+  verify: TimingOptions;
+  login: TimingOptions;
+  probes: RouteProbes | undefined;
+  baseClient: ManagementClient;
+  baseMessenger: Messenger;
+  /** Runs work after the caller returns; tracked so shutdown and tests can wait for it. */
+  track: (work: Promise<unknown>) => void;
+}
+
+/** Helpers bound to one request's correlation id. */
+export interface Scoped {
+  audit: AuditFn;
+  client: ManagementClient;
+  messenger: Messenger;
+}
+
+export function scope(ctx: EngineContext, correlationId: string): Scoped {
+  const audit = auditFor(ctx.store, correlationId, ctx.now, ctx.logger);
+  return {
+    audit,
+    client: auditedClient(ctx.baseClient, audit, ctx.now),
+    messenger: auditedMessenger(ctx.baseMessenger, audit),
+  };
+}
+
+/** Re-renders the request message in place (from the store's current state and votes). */
+export async function refreshMessage(ctx: EngineContext, s: Scoped, request: ApprovalRequest): Promise<void> {
+  if (!request.messageTs) return;
+  const votes = await ctx.store.listVotes(request.id);
+  await s.messenger.updateRequest(request.channel, request.messageTs, renderRequest(request, votes));
+}
+
+export async function reply(
+  s: Scoped,
+  request: ApprovalRequest,
+  message: OutgoingMessage | string,
+): Promise<void> {
+  if (!request.messageTs) return;
+  const m = typeof message === 'string' ? { text: message } : message;
+  await s.messenger.threadReply(request.channel, request.messageTs, m);
+}
+
+export async function tell(s: Scoped, channel: string, userId: string, text: string): Promise<void> {
+  await s.messenger.ephemeral(channel, userId, { text });
+}

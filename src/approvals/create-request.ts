@@ -1,0 +1,170 @@
+// Creating a request: who may ask, where; the target's current state (shown and fingerprinted);
+// cooldown and one-at-a-time per target; then the request message with Approve / Deny.
+import { readTargetState } from '../domain/actions/target.js';
+import { checkRequester, groupsToResolve } from '../domain/approvals/authorize.js';
+import type { CredentialState } from '../domain/approvals/fingerprint.js';
+import { fingerprintTarget } from '../domain/approvals/fingerprint.js';
+import { formatWhen } from '../domain/approvals/vote.js';
+import { describeError, formatError } from '../errors.js';
+import { renderRequest } from '../slack/views/request.js';
+import type { ActionName, ApprovalRequest } from '../store/types.js';
+import { type EngineContext, type Scoped, scope, tell } from './context.js';
+import { groupsOf } from './group-resolver.js';
+import { type RefreshMethod, type RequestParams, targetOf } from './request-data.js';
+
+export interface NewRequestInput {
+  userId: string;
+  channel: string;
+  action: Exclude<ActionName, 'rollback'>;
+  provider: string;
+  credential: string | undefined;
+  method?: RefreshMethod;
+  parentId?: string;
+  source?: string;
+}
+
+export type CreateResult = { ok: true; request: ApprovalRequest } | { ok: false; reason: string };
+
+function planOf(input: NewRequestInput, states: CredentialState[], credentials: string[]): string {
+  const names = credentials.join(', ');
+  switch (input.action) {
+    case 'refresh':
+      return input.method === 'legacy'
+        ? 'call POST /v0/oauth/kiro/refresh (refreshes every kiro-*.json), then verify the expiry moved and run a canary.'
+        : `call POST /v0/management/auths/${input.provider}/refresh, then verify the expiry moved forward and run a canary. If this build has no such route, offer what it supports instead.`;
+    case 'relogin':
+      return `start a login (GET /v0/management/${input.provider}-auth-url), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`;
+    case 'reenable':
+      return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
+  }
+}
+
+async function refuse(
+  ctx: EngineContext,
+  s: Scoped,
+  input: NewRequestInput,
+  reason: string,
+): Promise<CreateResult> {
+  await s.audit('request.refused', input.userId, { action: input.action, provider: input.provider, reason });
+  await tell(s, input.channel, input.userId, `:no_entry: ${reason}`);
+  ctx.logger.info({ user: input.userId, action: input.action, reason }, 'request refused');
+  return { ok: false, reason };
+}
+
+export async function createRequest(ctx: EngineContext, input: NewRequestInput): Promise<CreateResult> {
+  const id = ctx.newId();
+  const s = scope(ctx, id);
+  const memberOf = await groupsOf(
+    ctx.resolveGroupMembers,
+    groupsToResolve(ctx.policy, 'requester'),
+    input.userId,
+  );
+  const allowed = checkRequester(ctx.policy, input.channel, input.userId, memberOf);
+  if (!allowed.ok) return refuse(ctx, s, input, allowed.reason);
+
+  const target = targetOf(input.provider);
+  const actionPolicy = ctx.policy.actions[input.action];
+  const now = ctx.now();
+  const last = await ctx.store.lastFinished(input.action, target, ['verified', 'failed', 'interrupted']);
+  const lastAt = last ? (last.decidedAt ?? last.updatedAt) : undefined;
+  if (
+    last &&
+    lastAt !== undefined &&
+    actionPolicy.cooldownMs > 0 &&
+    now - last.updatedAt < actionPolicy.cooldownMs
+  ) {
+    const until = last.updatedAt + actionPolicy.cooldownMs;
+    return refuse(
+      ctx,
+      s,
+      input,
+      `${input.action} of ${input.provider} is cooling down after request \`${last.id}\`; try again after ${formatWhen(until)} (policy \`cooldown\`).`,
+    );
+  }
+  const active = await ctx.store.listRequests({ states: ['pending', 'approved', 'running'], limit: 200 });
+  const clash = active.find(
+    (r) => r.target === target && (r.action === input.action || r.state !== 'pending'),
+  );
+  if (clash) {
+    return refuse(
+      ctx,
+      s,
+      input,
+      `Request \`${clash.id}\` (${clash.action}, ${clash.state}) is already open for ${input.provider}; one change per target at a time.`,
+    );
+  }
+
+  let states: CredentialState[];
+  try {
+    states = await readTargetState(s.client, { provider: input.provider, credential: input.credential });
+  } catch (err) {
+    return refuse(
+      ctx,
+      s,
+      input,
+      `Cannot read ${input.provider}'s credentials: ${formatError(describeError(err))}`,
+    );
+  }
+  const credentials =
+    input.action === 'reenable'
+      ? states
+          .filter((st) => st.disabled || st.statusMessage === 'unauthorized' || st.status === 'disabled')
+          .map((st) => st.name)
+      : states.filter((st) => !st.disabled).map((st) => st.name);
+  if (input.action === 'reenable' && credentials.length === 0) {
+    return refuse(
+      ctx,
+      s,
+      input,
+      `No ${input.provider} credential is disabled or unauthorized; nothing to re-enable.`,
+    );
+  }
+  const params: RequestParams = {
+    provider: input.provider,
+    credential: input.credential ?? null,
+    method: input.action === 'refresh' ? (input.method ?? 'seed') : null,
+    credentials,
+    states,
+    serverVersion: s.client.serverVersion ?? null,
+    plan: planOf(input, states, credentials),
+    parentId: input.parentId ?? null,
+    source: input.source ?? null,
+  };
+  const request = await ctx.store.createRequest({
+    id,
+    action: input.action,
+    target,
+    params: params as unknown as Record<string, unknown>,
+    requester: input.userId,
+    channel: input.channel,
+    state: 'pending',
+    approvalsRequired: actionPolicy.approvals,
+    fingerprint: fingerprintTarget(states),
+    createdAt: now,
+    expiresAt: now + actionPolicy.ttlMs,
+  });
+  await s.audit('request.created', input.userId, {
+    action: input.action,
+    target,
+    provider: input.provider,
+    credential: input.credential ?? null,
+    method: params.method,
+    parentId: params.parentId,
+    source: params.source,
+    approvalsRequired: request.approvalsRequired,
+    expiresAt: request.expiresAt,
+    fingerprint: request.fingerprint,
+  });
+  const ts = await s.messenger.postRequest(input.channel, renderRequest(request, []));
+  if (ts === null) {
+    await tell(
+      s,
+      input.channel,
+      input.userId,
+      `:warning: Request \`${id}\` was recorded but Slack refused the message; it will expire unanswered.`,
+    );
+    return { ok: true, request };
+  }
+  await ctx.store.setMessageTs(id, ts);
+  return { ok: true, request: { ...request, messageTs: ts } };
+}

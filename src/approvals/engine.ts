@@ -1,0 +1,127 @@
+// The approval engine: store + management client + messenger + audit, behind a few verbs that the
+// Slack handlers (and tests) call. Construct it once in main.ts with createApprovalEngine(deps).
+import { randomUUID } from 'node:crypto';
+import type { AlternativeKind } from '../domain/actions/alternatives.js';
+import { isValidProvider, parseRefreshCommand } from '../domain/approvals/command.js';
+import type { Policy } from '../domain/approvals/policy.js';
+import type { ActionName, ApprovalRequest } from '../store/types.js';
+import { castVote, EXPIRED_REPLY, type VoteInput, type VoteOutcome } from './cast-vote.js';
+import {
+  type ApprovalEngineDeps,
+  type EngineContext,
+  refreshMessage,
+  reply,
+  scope,
+  tell,
+} from './context.js';
+import { type CreateResult, createRequest, type NewRequestInput } from './create-request.js';
+import { paramsOf } from './request-data.js';
+import { runExecution } from './run-execution.js';
+
+export type { ApprovalEngineDeps } from './context.js';
+
+export interface ApprovalEngine {
+  readonly policy: Policy;
+  /** `/auth-refresh PROVIDER [CREDENTIAL]`: parse, check, post the request. */
+  requestRefresh(input: { userId: string; channel: string; text: string }): Promise<CreateResult>;
+  requestAction(input: NewRequestInput): Promise<CreateResult>;
+  vote(input: VoteInput): Promise<VoteOutcome>;
+  /** A click on an alternative offered in a thread: a new approval-gated request. */
+  offerAlternative(input: {
+    parentId: string;
+    kind: string;
+    userId: string;
+    channel: string;
+  }): Promise<CreateResult>;
+  /** Expires due pending requests and updates their messages; returns how many. */
+  sweepExpired(now?: number): Promise<number>;
+  recentRequests(limit?: number): Promise<ApprovalRequest[]>;
+  /** Resolves when every execution started so far has finished. */
+  drain(): Promise<void>;
+}
+
+const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
+  const inFlight = new Set<Promise<unknown>>();
+  const ctx: EngineContext = {
+    store: deps.store,
+    policy: deps.policy,
+    resolveGroupMembers: deps.resolveGroupMembers,
+    logger: deps.logger,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? sleepReal,
+    replicaId: deps.replicaId ?? `replica-${randomUUID().slice(0, 8)}`,
+    newId: deps.newId ?? (() => `req-${randomUUID().slice(0, 12)}`),
+    canary: deps.canary ?? { clientKey: undefined, model: undefined },
+    verify: deps.verify ?? { pollIntervalMs: 1000, timeoutMs: 8000 },
+    login: deps.login ?? { pollIntervalMs: 2000, timeoutMs: 600_000 },
+    probes: deps.probes,
+    baseClient: deps.client,
+    baseMessenger: deps.messenger,
+    track: (work) => {
+      const p = work.catch((err: unknown) => deps.logger.error({ err }, 'background approval work failed'));
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    },
+  };
+
+  return {
+    policy: deps.policy,
+    async requestRefresh({ userId, channel, text }) {
+      const parsed = parseRefreshCommand(text);
+      if (!parsed.ok) {
+        await tell(scope(ctx, `cmd-${ctx.newId()}`), channel, userId, parsed.error);
+        return { ok: false, reason: parsed.error };
+      }
+      return createRequest(ctx, {
+        userId,
+        channel,
+        action: 'refresh',
+        provider: parsed.provider,
+        credential: parsed.credential,
+      });
+    },
+    requestAction: (input) => createRequest(ctx, input),
+    vote: (input) => castVote(ctx, input, (approved) => ctx.track(runExecution(ctx, approved))),
+    async offerAlternative({ parentId, kind, userId, channel }) {
+      const parent = await ctx.store.getRequest(parentId);
+      const params = parent ? paramsOf(parent) : undefined;
+      const map: Record<AlternativeKind, { action: Exclude<ActionName, 'rollback'>; method?: 'legacy' }> = {
+        relogin: { action: 'relogin' },
+        legacy_refresh: { action: 'refresh', method: 'legacy' },
+        reenable: { action: 'reenable' },
+      };
+      const choice = map[kind as AlternativeKind];
+      if (!parent || !params || !choice || !isValidProvider(params.provider)) {
+        const reason = 'That offer is no longer valid; run /auth-refresh again.';
+        await tell(scope(ctx, parentId.slice(0, 64)), channel, userId, reason);
+        return { ok: false, reason };
+      }
+      return createRequest(ctx, {
+        userId,
+        channel: parent.channel,
+        action: choice.action,
+        provider: params.provider,
+        credential: choice.action === 'relogin' ? undefined : (params.credential ?? undefined),
+        ...(choice.method ? { method: choice.method } : {}),
+        parentId,
+        source: `offer:${kind}`,
+      });
+    },
+    async sweepExpired(now = ctx.now()) {
+      const due = await ctx.store.expireDue(now);
+      for (const request of due) {
+        const s = scope(ctx, request.id);
+        await s.audit('request.expired', null, { expiresAt: request.expiresAt, by: 'sweeper' });
+        await refreshMessage(ctx, s, request);
+        await reply(s, request, EXPIRED_REPLY);
+      }
+      return due.length;
+    },
+    recentRequests: (limit = 20) => ctx.store.listRequests({ limit }),
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

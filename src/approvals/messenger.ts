@@ -1,0 +1,13 @@
+// How the engine talks to people. Slack implementation: src/slack/messenger.ts; tests use a recorder.
+export interface OutgoingMessage {
+  text: string; // notification / fallback text
+  blocks?: unknown[];
+}
+
+export interface Messenger {
+  /** Posts a visible message in the channel; resolves to its ts, or null when Slack refused it. */
+  postRequest(channel: string, message: OutgoingMessage): Promise<string | null>;
+  updateRequest(channel: string, ts: string, message: OutgoingMessage): Promise<void>;
+  threadReply(channel: string, threadTs: string, message: OutgoingMessage): Promise<void>;
+  ephemeral(channel: string, userId: string, message: OutgoingMessage): Promise<void>;
+}

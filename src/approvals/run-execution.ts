@@ -1,0 +1,172 @@
+// After approval: claim the execution (at most once, one per target), run the action, verify, report.
+import { clientProbes, findAlternatives } from '../domain/actions/alternatives.js';
+import { executeLegacyKiroRefresh, executeReenable, executeRefresh } from '../domain/actions/execute.js';
+import { executeRelogin } from '../domain/actions/relogin.js';
+import { readTargetState } from '../domain/actions/target.js';
+import type { ActionDeps, ExecuteOutcome, TargetScope } from '../domain/actions/types.js';
+import { verifyAction } from '../domain/actions/verify.js';
+import { describeError } from '../errors.js';
+import { describeChecks } from '../slack/views/request.js';
+import { renderAlternatives, renderLoginPrompt } from '../slack/views/request-thread.js';
+import type { ApprovalRequest } from '../store/types.js';
+import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
+import { paramsOf, type RequestResult } from './request-data.js';
+
+async function finish(
+  ctx: EngineContext,
+  s: Scoped,
+  request: ApprovalRequest,
+  state: 'verified' | 'failed',
+  result: RequestResult,
+): Promise<void> {
+  const now = ctx.now();
+  const done = await ctx.store.transition(request.id, ['running', 'approved'], state, now, {
+    result: result as Record<string, unknown>,
+  });
+  await ctx.store.finishExecution(request.id, state, now);
+  await s.audit(`request.${state}`, null, { ...result });
+  if (done) await refreshMessage(ctx, s, done);
+}
+
+async function act(
+  ctx: EngineContext,
+  s: Scoped,
+  request: ApprovalRequest,
+  deps: ActionDeps,
+): Promise<ExecuteOutcome> {
+  const params = paramsOf(request);
+  switch (request.action) {
+    case 'refresh':
+      return params.method === 'legacy'
+        ? executeLegacyKiroRefresh(s.client)
+        : executeRefresh(s.client, params.provider);
+    case 'reenable':
+      return executeReenable(s.client, params.credentials);
+    case 'relogin':
+      return executeRelogin(deps, params.provider, {
+        ...ctx.login,
+        onPrompt: async (p) => {
+          await s.audit('login.prompt', null, {
+            hasUrl: p.url !== undefined,
+            hasCode: p.userCode !== undefined,
+          });
+          await reply(s, request, renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode));
+        },
+      });
+    default:
+      return {
+        kind: 'failed',
+        summary: `The ${request.action} action is not handled here.`,
+        runbook: undefined,
+      };
+  }
+}
+
+async function offerAlternatives(
+  ctx: EngineContext,
+  s: Scoped,
+  request: ApprovalRequest,
+  outcome: ExecuteOutcome & { kind: 'route_missing' },
+) {
+  const params = paramsOf(request);
+  const states = await readTargetState(s.client, { provider: params.provider, credential: undefined }).catch(
+    () => params.states,
+  );
+  const alternatives = await findAlternatives(ctx.probes ?? clientProbes(s.client), params.provider, states);
+  await s.audit('alternatives.offered', null, {
+    version: outcome.version ?? null,
+    kinds: alternatives.map((a) => a.kind),
+  });
+  await reply(s, request, renderAlternatives(request.id, outcome.version, params.provider, alternatives));
+}
+
+export async function runExecution(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
+  const s = scope(ctx, approved.id);
+  const claimed = await ctx.store.claimExecution({
+    requestId: approved.id,
+    target: approved.target,
+    owner: ctx.replicaId,
+    startedAt: ctx.now(),
+  });
+  if (!claimed) {
+    await s.audit('execution.refused', null, {
+      reason: 'already executed or another change on the target is running',
+    });
+    const reason =
+      'Another change on this target is running (or this request already ran); nothing was done.';
+    const done = await ctx.store.transition(approved.id, ['approved'], 'failed', ctx.now(), {
+      result: { reason },
+    });
+    if (done) {
+      await refreshMessage(ctx, s, done);
+      await reply(s, done, `:x: ${reason}`);
+    }
+    return;
+  }
+  await s.audit('execution.claimed', null, { owner: ctx.replicaId });
+  const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
+  if (!running) {
+    await ctx.store.finishExecution(approved.id, 'interrupted', ctx.now());
+    return;
+  }
+  const params = paramsOf(running);
+  const deps: ActionDeps = { client: s.client, now: ctx.now, sleep: ctx.sleep };
+  const target: TargetScope = { provider: params.provider, credential: params.credential ?? undefined };
+  try {
+    await refreshMessage(ctx, s, running);
+    await reply(s, running, `:gear: Running: ${params.plan}`);
+    const before = await readTargetState(s.client, target);
+    const outcome = await act(ctx, s, running, deps);
+    await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });
+    if (outcome.kind === 'route_missing') {
+      await finish(ctx, s, running, 'failed', {
+        reason: outcome.summary,
+        outcome: 'no management refresh route',
+      });
+      await offerAlternatives(ctx, s, running, outcome);
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      await finish(ctx, s, running, 'failed', { reason: outcome.summary, runbook: outcome.runbook ?? null });
+      await reply(s, running, `:x: Failed: ${outcome.summary}`);
+      return;
+    }
+    await reply(s, running, `:mag: ${outcome.summary} Verifying…`);
+    const report = await verifyAction(deps, target, before, {
+      ...ctx.verify,
+      canary: ctx.canary,
+      expect: running.action === 'reenable' ? 'enabled' : 'fresh-token',
+      ignore: before.map((b) => b.name).filter((n) => !params.credentials.includes(n)),
+    });
+    await s.audit('verify.result', null, {
+      ok: report.ok,
+      runbook: report.runbook ?? null,
+      checks: report.checks,
+      elapsedMs: report.elapsedMs,
+    });
+    const state = report.ok ? 'verified' : 'failed';
+    await finish(ctx, s, running, state, {
+      outcome: outcome.summary,
+      verification: true,
+      checks: report.checks,
+      runbook: report.runbook ?? null,
+    });
+    const head = report.ok
+      ? ':large_green_circle: *Verified*'
+      : `:red_circle: *Verification failed*${report.runbook ? ` (runbook: \`${report.runbook}\`)` : ''}`;
+    await reply(s, running, `${head}\n${describeChecks(report.checks)}`);
+  } catch (err) {
+    const d = describeError(err);
+    ctx.logger.warn({ err, requestId: running.id }, 'action failed');
+    await finish(ctx, s, running, 'failed', {
+      reason: d.message,
+      runbook: d.runbook ?? null,
+      hint: d.hint ?? null,
+    });
+    await reply(
+      s,
+      running,
+      `:x: Failed: ${d.message}${d.runbook ? ` Runbook: \`${d.runbook}\`.` : ''}${d.hint ? ` ${d.hint}` : ''}`,
+    );
+  }
+}

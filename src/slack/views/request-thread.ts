@@ -1,0 +1,79 @@
+// Thread replies under a request: alternatives to offer, login prompts, step results. Pure.
+import type { Alternative } from '../../domain/actions/alternatives.js';
+import { escapeMrkdwn, LIMITS, truncate } from './limits.js';
+import type { SlackMessage } from './request.js';
+
+export const OFFER_ACTION_PREFIX = 'offer:';
+
+export function renderText(text: string): SlackMessage {
+  const t = truncate(text, LIMITS.sectionText);
+  return {
+    text: truncate(text, LIMITS.fallbackText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t } }],
+  };
+}
+
+/** "No management refresh route" plus one button per alternative; each click creates a new request. */
+export function renderAlternatives(
+  parentId: string,
+  version: string | undefined,
+  provider: string,
+  alternatives: readonly Alternative[],
+): SlackMessage {
+  const head =
+    `:information_source: This proxy (build \`${escapeMrkdwn(version ?? 'unknown')}\`) has no management refresh route: ` +
+    `\`POST /v0/management/auths/${escapeMrkdwn(provider)}/refresh\` answers 404 while the rest of the management API answers. ` +
+    'Nothing was changed. This is not the `refresh-404` row (the management API itself is on).';
+  const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: head } }];
+  if (alternatives.length === 0) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'This build offers no alternative the bot can run (no login routes, nothing to re-enable).',
+      },
+    });
+  } else {
+    const list = alternatives
+      .map((a) => `• *${escapeMrkdwn(a.label)}*: ${escapeMrkdwn(a.description)}`)
+      .join('\n');
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `What this build supports (each needs its own approval):\n${list}`,
+          LIMITS.sectionText,
+        ),
+      },
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: `offers:${parentId}`,
+      elements: alternatives.map((a) => ({
+        type: 'button',
+        action_id: `${OFFER_ACTION_PREFIX}${a.kind}`,
+        text: { type: 'plain_text', text: truncate(a.label, LIMITS.buttonText) },
+        value: parentId,
+      })),
+    });
+  }
+  return {
+    text: `No management refresh route on build ${version ?? 'unknown'}; alternatives offered.`,
+    blocks,
+  };
+}
+
+export function renderLoginPrompt(
+  provider: string,
+  approver: string | null,
+  url: string | undefined,
+  code: string | undefined,
+): SlackMessage {
+  const who = approver ? `<@${approver}>, ` : '';
+  const parts = [`:key: ${who}complete the ${escapeMrkdwn(provider)} login:`];
+  if (url) parts.push(`open ${url}`);
+  if (code) parts.push(`and enter the code \`${escapeMrkdwn(code)}\``);
+  parts.push('. The bot is polling the login status and will verify when it completes.');
+  return renderText(parts.join(' ').replace(' .', '.'));
+}

@@ -1,0 +1,128 @@
+// The approval request message, in every state of its life. Pure: request + votes in, Block Kit out.
+import type { RequestParams, RequestResult } from '../../approvals/request-data.js';
+import { paramsOf, resultOf } from '../../approvals/request-data.js';
+import type { Check } from '../../domain/actions/types.js';
+import type { CredentialState } from '../../domain/approvals/fingerprint.js';
+import { STATE_EMOJI, STATE_LABELS } from '../../domain/approvals/state.js';
+import { formatWhen } from '../../domain/approvals/vote.js';
+import type { ApprovalRequest, Vote } from '../../store/types.js';
+import { escapeMrkdwn, LIMITS, truncate } from './limits.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+export const ACTION_TITLES: Record<ApprovalRequest['action'], string> = {
+  refresh: 'Refresh',
+  relogin: 'Re-login',
+  reenable: 'Re-enable',
+  rollback: 'Rollback',
+};
+
+const MAX_CREDENTIAL_LINES = 20;
+
+export function titleOf(request: ApprovalRequest, params: RequestParams = paramsOf(request)): string {
+  const flavour = request.action === 'refresh' && params.method === 'legacy' ? ' (legacy Kiro route)' : '';
+  const what = params.credential ?? params.provider;
+  return `${ACTION_TITLES[request.action]}${flavour}: ${what}`;
+}
+
+/** "Verified", "Verification failed", "Failed", "Pending approval", ... */
+export function stateLabel(request: ApprovalRequest): string {
+  if (request.state === 'failed' && !resultOf(request).verification) return 'Failed';
+  return STATE_LABELS[request.state];
+}
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) });
+const section = (text: string) => ({ type: 'section', text: mrkdwn(text) });
+
+export function describeCredential(s: CredentialState): string {
+  const status = s.disabled ? 'disabled' : `${s.status}${s.statusMessage ? ` (${s.statusMessage})` : ''}`;
+  return `• \`${escapeMrkdwn(s.name)}\`: status ${escapeMrkdwn(status)}, expires ${s.expiresAt ?? 'unknown'}, last refresh ${s.lastRefresh ?? 'unknown'}`;
+}
+
+export function describeChecks(checks: readonly Check[]): string {
+  return checks
+    .map((c) => {
+      const mark = c.skipped ? ':white_circle:' : c.ok ? ':white_check_mark:' : ':x:';
+      const row = c.runbook && !c.ok ? ` (runbook: \`${c.runbook}\`)` : '';
+      return `${mark} *${escapeMrkdwn(c.name)}*: ${escapeMrkdwn(c.detail)}${row}`;
+    })
+    .join('\n');
+}
+
+function statusLine(request: ApprovalRequest, votes: readonly Vote[]): string {
+  const approvals = votes.filter((v) => v.decision === 'approve').map((v) => `<@${v.userId}>`);
+  const label = `${STATE_EMOJI[request.state]} *${stateLabel(request)}*`;
+  if (request.state === 'pending') {
+    return `${label}: ${approvals.length} of ${request.approvalsRequired} approval(s)${approvals.length ? ` (${approvals.join(', ')})` : ''}. Expires ${formatWhen(request.expiresAt)}.`;
+  }
+  const by = request.decidedBy && request.decidedBy !== 'system' ? ` by <@${request.decidedBy}>` : '';
+  const at = request.decidedAt ? ` at ${formatWhen(request.decidedAt)}` : '';
+  return `${label}${request.state === 'expired' ? '' : `, decided${by}${at}`}.${approvals.length ? ` Approved by ${approvals.join(', ')}.` : ''}`;
+}
+
+function resultBlocks(result: RequestResult): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [];
+  const lines: string[] = [];
+  if (result.reason) lines.push(`*Why:* ${escapeMrkdwn(result.reason)}`);
+  if (result.outcome) lines.push(`*Action:* ${escapeMrkdwn(result.outcome)}`);
+  if (result.runbook) lines.push(`*Runbook:* \`${result.runbook}\``);
+  if (result.hint) lines.push(`*What to do:* ${escapeMrkdwn(result.hint)}`);
+  if (lines.length) blocks.push(section(lines.join('\n')));
+  if (result.checks?.length) blocks.push(section(`*Checks*\n${describeChecks(result.checks)}`));
+  return blocks;
+}
+
+export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] = []): SlackMessage {
+  const params = paramsOf(request);
+  const title = titleOf(request, params);
+  const creds = params.states.slice(0, MAX_CREDENTIAL_LINES).map(describeCredential);
+  if (params.states.length > MAX_CREDENTIAL_LINES)
+    creds.push(`…and ${params.states.length - MAX_CREDENTIAL_LINES} more`);
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, LIMITS.headerText) } },
+    section(statusLine(request, votes)),
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Requested by*\n<@${request.requester}>`),
+        mrkdwn(`*Server build*\n${escapeMrkdwn(params.serverVersion ?? 'unknown')}`),
+        mrkdwn(`*Approvals needed*\n${request.approvalsRequired}`),
+        mrkdwn(`*Expires*\n${formatWhen(request.expiresAt)}`),
+      ],
+    },
+    section(`*What the bot will do:* ${escapeMrkdwn(params.plan)}`),
+    section(`*Credentials affected*\n${creds.length ? creds.join('\n') : 'none'}`),
+    ...resultBlocks(resultOf(request)),
+  ];
+  if (request.state === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: `request:${request.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: 'approve',
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value: request.id,
+        },
+        {
+          type: 'button',
+          action_id: 'deny',
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Deny' },
+          value: request.id,
+        },
+      ],
+    });
+  }
+  blocks.push({ type: 'context', elements: [mrkdwn(`Request \`${request.id}\``)] });
+  const text = truncate(
+    `${title}, requested by <@${request.requester}>: ${stateLabel(request)}`,
+    LIMITS.fallbackText,
+  );
+  return { text, blocks };
+}

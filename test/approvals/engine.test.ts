@@ -1,0 +1,307 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeWorld, requestKiro, type World } from './helpers.js';
+
+let w: World;
+afterEach(async () => {
+  await w?.engine.drain();
+  await w?.store.close();
+});
+
+async function world(yaml?: string) {
+  w = await makeWorld(yaml);
+  w.client.add({ name: 'kiro-a.json' });
+  return w;
+}
+
+const approve = (id: string, userId: string) =>
+  w.engine.vote({ requestId: id, userId, channel: 'C0INC', decision: 'approve' });
+
+describe('the approval engine', () => {
+  it('posts the request, runs the refresh once on approval and reports Verified', async () => {
+    await world();
+    const id = await requestKiro(w);
+    const post = w.messenger.of('post')[0]!;
+    const posted = JSON.stringify(post.message.blocks);
+    expect(posted).toContain('"text":"Approve"');
+    expect(posted).toContain('"text":"Deny"');
+    expect(posted).toContain('kiro-a.json');
+    expect(posted).toContain('v6.9.3-test');
+    expect(posted).toContain('<@U0REQ>');
+    expect(await approve(id, 'U0ALICE')).toBe('approved');
+    await w.engine.drain();
+    expect(w.client.count('refreshProvider')).toBe(1);
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('verified');
+    const last = JSON.stringify(w.messenger.lastUpdate()?.message);
+    expect(last).toContain('Verified');
+    expect(last).not.toContain('"action_id":"approve"');
+    expect(w.messenger.texts('thread').join('\n')).toContain('Verified');
+    const audit = await w.store.listAudit({ correlationId: id, limit: 500 });
+    const kinds = audit.map((e) => e.kind);
+    for (const k of [
+      'request.created',
+      'vote.cast',
+      'request.approved',
+      'execution.claimed',
+      'proxy.call',
+      'verify.result',
+      'request.verified',
+      'message.posted',
+      'message.updated',
+      'message.thread',
+    ])
+      expect(kinds).toContain(k);
+    const refreshCall = audit.find(
+      (e) => e.kind === 'proxy.call' && String(e.data.route).includes('/refresh'),
+    );
+    expect(refreshCall?.data).toMatchObject({
+      method: 'POST',
+      route: '/v0/management/auths/kiro/refresh',
+      status: 200,
+    });
+  });
+
+  it('refuses self-approval and non-approvers, ephemerally and with a reason', async () => {
+    await world();
+    const id = await requestKiro(w);
+    expect(await approve(id, 'U0REQ')).toBe('refused');
+    expect(await approve(id, 'U0MALLORY')).toBe('refused');
+    const eph = w.messenger.texts('ephemeral');
+    expect(eph[0]).toContain('cannot approve it yourself');
+    expect(eph[1]).toContain('not an approver');
+    expect(w.client.count('refreshProvider')).toBe(0);
+    expect((await w.store.getRequest(id))?.state).toBe('pending');
+  });
+
+  it('accepts a member of an approver user group resolved at click time', async () => {
+    await world();
+    const id = await requestKiro(w);
+    expect(await approve(id, 'U0CAROL')).toBe('approved');
+  });
+
+  it('denies, removes the buttons and never executes', async () => {
+    await world();
+    const id = await requestKiro(w);
+    expect(await w.engine.vote({ requestId: id, userId: 'U0BOB', channel: 'C0INC', decision: 'deny' })).toBe(
+      'denied',
+    );
+    expect(await approve(id, 'U0ALICE')).toBe('refused');
+    expect(w.messenger.texts('ephemeral').at(-1)).toContain('already denied by <@U0BOB>');
+    expect(JSON.stringify(w.messenger.lastUpdate()?.message)).not.toContain('"action_id":"approve"');
+    expect(w.client.count('refreshProvider')).toBe(0);
+  });
+
+  it('expires requests through the sweeper even if nobody clicks', async () => {
+    await world();
+    const id = await requestKiro(w);
+    w.clock.t += 15 * 60_000;
+    expect(await w.engine.sweepExpired()).toBe(1);
+    expect((await w.store.getRequest(id))?.state).toBe('expired');
+    expect(JSON.stringify(w.messenger.lastUpdate()?.message)).toContain('Expired');
+    expect(await approve(id, 'U0ALICE')).toBe('refused');
+    expect(w.client.count('refreshProvider')).toBe(0);
+  });
+
+  it('turns a request stale when the credential changed since it was made', async () => {
+    await world();
+    const id = await requestKiro(w);
+    w.client.creds.get('kiro-a.json')!.expiresAt = '2027-01-01T00:00:00.000Z';
+    expect(await approve(id, 'U0ALICE')).toBe('refused');
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('stale');
+    expect(String(req?.result?.reason)).toContain('kiro-a.json expiry');
+    expect(w.client.count('refreshProvider')).toBe(0);
+  });
+
+  it('needs two distinct approvers when the policy says 2', async () => {
+    await world('approvers: {users: [U0ALICE, U0BOB]}\nactions: {refresh: {approvals: 2}}');
+    const r = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0ANY', text: 'kiro' });
+    if (!r.ok) throw new Error(r.reason);
+    const id = r.request.id;
+    expect(
+      await w.engine.vote({ requestId: id, userId: 'U0ALICE', channel: 'C0ANY', decision: 'approve' }),
+    ).toBe('counted');
+    expect(
+      await w.engine.vote({ requestId: id, userId: 'U0ALICE', channel: 'C0ANY', decision: 'approve' }),
+    ).toBe('refused');
+    expect(w.client.count('refreshProvider')).toBe(0);
+    expect(
+      await w.engine.vote({ requestId: id, userId: 'U0BOB', channel: 'C0ANY', decision: 'approve' }),
+    ).toBe('approved');
+    await w.engine.drain();
+    expect(w.client.count('refreshProvider')).toBe(1);
+  });
+
+  it('executes exactly once under 20 concurrent approve clicks', async () => {
+    await world();
+    const id = await requestKiro(w);
+    const users = ['U0ALICE', 'U0BOB', 'U0CAROL'];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => approve(id, users[i % 3]!)));
+    await w.engine.drain();
+    expect(results.filter((r) => r === 'approved')).toHaveLength(1);
+    expect(w.client.count('refreshProvider')).toBe(1);
+    // a click replayed later changes nothing and says who approved
+    w.clock.t += 60_000;
+    expect(await approve(id, 'U0BOB')).toBe('refused');
+    await w.engine.drain();
+    expect(w.client.count('refreshProvider')).toBe(1);
+    expect(w.messenger.texts('ephemeral').at(-1)).toMatch(/already approved by <@U0[A-Z]+> at/);
+  });
+
+  it('reports the missing route with the build and offers alternatives as new requests', async () => {
+    await world();
+    w.client.refreshMode = 'missing';
+    w.client.creds.get('kiro-a.json')!.disabled = true;
+    w.client.add({ name: 'kiro-b.json' });
+    const id = await requestKiro(w);
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    const thread = w.messenger.texts('thread').join('\n');
+    expect(thread).toContain('no management refresh route');
+    expect(thread).toContain('v6.9.3-test');
+    expect(thread).not.toContain('`refresh-404` row applies');
+    expect(thread).toContain('"action_id":"offer:relogin"');
+    expect(thread).toContain('"action_id":"offer:legacy_refresh"');
+    expect(thread).toContain('"action_id":"offer:reenable"');
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('failed');
+    // take the re-login offer: a new approval-gated request, polled to success
+    const offered = await w.engine.offerAlternative({
+      parentId: id,
+      kind: 'relogin',
+      userId: 'U0REQ',
+      channel: 'C0INC',
+    });
+    if (!offered.ok) throw new Error(offered.reason);
+    expect(offered.request.action).toBe('relogin');
+    expect(w.client.count('startLogin')).toBe(0);
+    await approve(offered.request.id, 'U0BOB');
+    await w.engine.drain();
+    expect(w.client.count('startLogin')).toBe(1);
+    expect(w.client.count('loginStatus s1')).toBe(2);
+    expect(w.messenger.texts('thread').join('\n')).toContain('https://login.example/authorize');
+    expect((await w.store.getRequest(offered.request.id))?.state).toBe('verified');
+    // re-enable offer
+    const re = await w.engine.offerAlternative({
+      parentId: id,
+      kind: 'reenable',
+      userId: 'U0REQ',
+      channel: 'C0INC',
+    });
+    if (!re.ok) throw new Error(re.reason);
+    expect(re.request.params.credentials).toEqual(['kiro-a.json']);
+    await approve(re.request.id, 'U0BOB');
+    await w.engine.drain();
+    expect(w.client.calls).toContain('setDisabled kiro-a.json false');
+    expect((await w.store.getRequest(re.request.id))?.state).toBe('verified');
+  });
+
+  it('fails verification when the refresh answers 200 but the expiry stays put', async () => {
+    await world();
+    w.client.refreshMode = 'noop';
+    const id = await requestKiro(w);
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('failed');
+    expect(req?.result?.runbook).toBe('token-stays-expired');
+    const last = JSON.stringify(w.messenger.lastUpdate()?.message);
+    expect(last).toContain('Verification failed');
+    expect(last).toContain('token-stays-expired');
+  });
+
+  it('reports a proxy that goes down mid-flow as a clear failure and keeps the audit', async () => {
+    await world();
+    w.client.refreshMode = 'down';
+    const id = await requestKiro(w);
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('failed');
+    expect(String(req?.result?.reason)).toContain('unreachable');
+    expect(w.messenger.texts('thread').join('\n')).toContain('Failed');
+    const kinds = (await w.store.listAudit({ correlationId: id, limit: 500 })).map((e) => e.kind);
+    expect(kinds).toContain('request.failed');
+    expect((await w.store.listExecutions({ running: true })).length).toBe(0);
+  });
+
+  it('runs the canary and links its failure to a runbook row', async () => {
+    w = await makeWorld();
+    w.client.add({ name: 'kiro-a.json' });
+    // rebuild with a canary configured
+    const { createApprovalEngine } = await import('../../src/approvals/engine.js');
+    const pino = (await import('pino')).default;
+    w.engine = createApprovalEngine({
+      store: w.store,
+      client: w.client,
+      messenger: w.messenger,
+      policy: w.policy,
+      resolveGroupMembers: async () => [],
+      logger: pino({ level: 'silent' }),
+      now: () => w.clock.t,
+      sleep: async (ms) => {
+        w.clock.t += ms;
+      },
+      verify: { pollIntervalMs: 100, timeoutMs: 500 },
+      canary: { clientKey: 'ck-secret-value', model: 'm1' },
+    });
+    w.client.canaryResult = {
+      ok: false,
+      status: 503,
+      latencyMs: 40,
+      failure: 'auth_unavailable',
+      runbook: 'auth-unavailable',
+    };
+    const id = await requestKiro(w);
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('failed');
+    expect(req?.result?.runbook).toBe('auth-unavailable');
+    const audit = JSON.stringify(await w.store.listAudit({ correlationId: id, limit: 500 }));
+    expect(audit).not.toContain('ck-secret-value');
+  });
+
+  it('keeps a pending request across a restart and executes it after', async () => {
+    await world();
+    const id = await requestKiro(w);
+    await w.restart();
+    expect(await approve(id, 'U0ALICE')).toBe('approved');
+    await w.engine.drain();
+    expect(w.client.count('refreshProvider')).toBe(1);
+    expect((await w.store.getRequest(id))?.state).toBe('verified');
+  });
+
+  it('refuses a second request on the same target while one is open, and honours cooldown', async () => {
+    await world('approvers: {users: [U0ALICE]}\nactions: {refresh: {cooldown: 5m}}');
+    const r1 = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C1', text: 'kiro' });
+    const r2 = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C1', text: 'kiro' });
+    expect(r1.ok).toBe(true);
+    expect(r2.ok).toBe(false);
+    if (r1.ok)
+      await w.engine.vote({
+        requestId: r1.request.id,
+        userId: 'U0ALICE',
+        channel: 'C1',
+        decision: 'approve',
+      });
+    await w.engine.drain();
+    const r3 = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C1', text: 'kiro' });
+    expect(r3).toMatchObject({ ok: false, reason: expect.stringContaining('cooling down') });
+    w.clock.t += 5 * 60_000 + 1;
+    expect((await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C1', text: 'kiro' })).ok).toBe(true);
+  });
+
+  it('refuses mutations with a hint when no policy is configured, and commands outside allowed channels', async () => {
+    await world('approvers: {users: [U0ALICE]}\nchannels: [C0INC]');
+    const outside = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0OTHER', text: 'kiro' });
+    expect(outside).toMatchObject({ ok: false, reason: expect.stringContaining('<#C0INC>') });
+    const bad = await w.engine.requestRefresh({
+      userId: 'U0REQ',
+      channel: 'C0INC',
+      text: 'kiro ../../x.json',
+    });
+    expect(bad.ok).toBe(false);
+    expect(w.client.calls).toEqual([]);
+  });
+});
