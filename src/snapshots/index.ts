@@ -1,0 +1,2 @@
+export * from './snapshot-id.js';
+export * from './snapshotter.js';
