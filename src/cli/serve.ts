@@ -1,0 +1,52 @@
+// `auth-bot serve` (npm start): runs the Slack bot until SIGTERM/SIGINT.
+import { ConfigError, loadConfig } from '../config.js';
+import { describeError, formatError } from '../errors.js';
+import { startBot } from '../main.js';
+import { type CliCommand, EXIT, writeLine } from './types.js';
+
+const SETUP_HELP = `To create the Slack app:
+  1. https://api.slack.com/apps -> "Create New App" -> "From an app manifest", paste manifest.yml from this repo.
+  2. Install it to your workspace; copy the Bot User OAuth Token (xoxb-...) into SLACK_BOT_TOKEN.
+  3. Socket Mode (the manifest's default): "Basic Information" -> App-Level Tokens -> create one with
+     connections:write and put it (xapp-...) in SLACK_APP_TOKEN.
+     HTTP mode instead: set SLACK_SIGNING_SECRET ("Basic Information" -> Signing Secret), turn Socket Mode
+     off and point the slash commands and interactivity at https://YOUR-HOST/slack/events.
+  4. Point the bot at the proxy: CLIPROXY_URL (default http://127.0.0.1:8317) and CLIPROXY_MANAGEMENT_KEY.
+See README.md, "Creating the Slack app".`;
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the Slack bot (HTTP mode, or Socket Mode when SLACK_APP_TOKEN is set)',
+  usage: `Usage: auth-bot serve
+
+Runs the bot until SIGTERM or SIGINT. Configuration comes from the environment (see README.md).
+
+${SETUP_HELP}`,
+  async run(args, ctx) {
+    if (args.length > 0) {
+      writeLine(ctx.stderr, `auth-bot serve: unexpected argument "${args[0]}"\n`);
+      return EXIT.usage;
+    }
+    let bot: Awaited<ReturnType<typeof startBot>>;
+    try {
+      bot = await startBot(loadConfig(ctx.env));
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        writeLine(ctx.stderr, `auth-bot cannot start. ${err.message}\n\n${SETUP_HELP}`);
+        return EXIT.usage;
+      }
+      const d = describeError(err);
+      writeLine(ctx.stderr, `auth-bot cannot start: ${formatError(d)}`);
+      return d.code === 'bad_config' ? EXIT.usage : EXIT.unhealthy;
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        bot.logger.info({ signal }, 'signal received');
+        void bot.stop().then(resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,150 @@
+// Composition root: config in, a running bot out. Builds the logger, runbook, store, proxy client,
+// approval engine and Slack app; starts them; stops them in order.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App, webApi } from '@slack/bolt';
+import type { DestinationStream, Logger } from 'pino';
+import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
+import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
+import { AppError } from './errors.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
+import { createLogger } from './logger.js';
+import { registerWhyShareAction } from './slack/actions/why-share.js';
+import { createSlackApp, type Registrar } from './slack/app.js';
+import { registerWhyCommand } from './slack/commands/why.js';
+
+export interface BotOptions {
+  /** Where logs go (tests capture them); default stdout. */
+  logDestination?: DestinationStream;
+  /** Web API client overrides (tests shorten retries). */
+  slackClientOptions?: Partial<webApi.WebClientOptions>;
+  now?: () => number;
+}
+
+export interface RunningBot {
+  /** Base URL of the HTTP listener (Slack endpoint in HTTP mode, health routes in both modes). */
+  url: string;
+  app: App;
+  /** Slash commands registered with Bolt. */
+  commands: string[];
+  logger: Logger;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+const BAD_TOKEN_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+function secretsOf(config: Config): (string | undefined)[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.proxy.managementKey,
+    config.proxy.clientKey,
+    config.snapshot.key?.toString('base64'),
+  ];
+}
+
+/** Calls auth.test through app.init(): a bad token fails here, at start-up, with a message that names it. */
+async function initSlack(app: App, config: Config): Promise<void> {
+  try {
+    await app.init();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code && BAD_TOKEN_ERRORS.has(code)) {
+      throw new AppError('bad_config', `Slack rejected SLACK_BOT_TOKEN (${code}).`, {
+        hint: 'Copy the Bot User OAuth Token (xoxb-...) from "OAuth & Permissions" of the app created from manifest.yml.',
+      });
+    }
+    throw new AppError(
+      'slack_error',
+      `Could not reach Slack to check SLACK_BOT_TOKEN: ${(err as Error).message}`,
+      {
+        hint: config.slack.apiUrl ? 'Check SLACK_API_URL.' : 'Check the network path to slack.com.',
+      },
+    );
+  }
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const problems = slackProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const metrics = createMetrics();
+  const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
+
+  const probes: ReadinessProbe[] = [];
+  const routes = buildRoutes({ metrics, probes });
+  const registrars: Registrar[] = [
+    (app) => registerWhyCommand(app, { runbook, logger, metrics }),
+    (app) => registerWhyShareAction(app, { runbook, logger, metrics }),
+  ];
+  const { app, commands } = createSlackApp(
+    {
+      config,
+      logger,
+      routes,
+      ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
+    },
+    registrars,
+  );
+  await initSlack(app, config);
+
+  let url: string;
+  let healthServer: Server | undefined;
+  if (config.slack.socketMode) {
+    healthServer = createServer(routesListener(routes));
+    url = await listen(healthServer, config.http.port, config.http.host);
+    await app.start();
+  } else {
+    const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
+    const address = server.address() as AddressInfo;
+    url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`;
+  }
+  logger.info(
+    { url, mode: config.slack.socketMode ? 'socket' : 'http', proxy: config.proxy.url },
+    'auth-bot started',
+  );
+
+  let stopped = false;
+  return {
+    url,
+    app,
+    commands,
+    logger,
+    metrics,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      logger.info('auth-bot stopping');
+      await app.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping Slack app'));
+      if (healthServer) {
+        healthServer.closeAllConnections();
+        await new Promise<void>((resolve) => healthServer.close(() => resolve()));
+      }
+      logger.info('auth-bot stopped');
+      logger.flush();
+    },
+  };
+}
+
+export { SECRET_VARIABLES };
