@@ -103,12 +103,18 @@ function indexRow(row: RunbookRow, order: number): IndexedRow {
   };
 }
 
-/** Scales every row's term weights by ln(1 + rows / rows using the term). */
+/** Points for a word only one row uses; a word every row uses gets less (by ln(1 + rows/users)). */
+const RARE_WORD_POINTS = 2.7;
+
+/** Scales term weights by rarity, normalised so a small runbook's unique words count as much as a big one's. */
 function weighByRarity(rows: IndexedRow[]): void {
   const df = new Map<string, number>();
   for (const r of rows) for (const t of r.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const unique = Math.log(1 + rows.length);
   for (const r of rows) {
-    for (const [t, w] of r.terms) r.terms.set(t, w * Math.log(1 + rows.length / (df.get(t) ?? 1)));
+    for (const [t, w] of r.terms) {
+      r.terms.set(t, (w * RARE_WORD_POINTS * Math.log(1 + rows.length / (df.get(t) ?? 1))) / unique);
+    }
   }
 }
 

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { bundledRunbookPath } from '../../src/domain/runbook/load.js';
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function check(args: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await runCli(['runbook', 'check', ...args], {
+    env: {},
+    stdout: out.stream,
+    stderr: err.stream,
+  });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'runbook-check-'));
+
+describe('auth-bot runbook check', () => {
+  it('accepts the bundled runbook: exit 0, "OK: 14 rows"', async () => {
+    const r = await check([bundledRunbookPath()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK: 14 rows/);
+  });
+
+  it('rejects an edited copy with a bad action, naming line and field, exit 2', async () => {
+    const lines = readFileSync(bundledRunbookPath(), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.trim() === 'action: rollback');
+    lines[at] = lines[at]!.replace('rollback', 'revert');
+    const file = join(dir, 'edited.yml');
+    writeFileSync(file, lines.join('\n'));
+    const r = await check([file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`line ${at + 1}, field rows[4].action (row "config-change-spike")`);
+    expect(r.stderr).toContain('auth-bot runbook check FILE');
+  });
+
+  it('rejects a copy that reuses an id', async () => {
+    const text = readFileSync(bundledRunbookPath(), 'utf8').replace('id: refresh-404', 'id: refresh-401');
+    const file = join(dir, 'dup.yml');
+    writeFileSync(file, text);
+    const r = await check([file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line \d+, field rows\[2\]\.id .*duplicate id "refresh-401"/);
+  });
+
+  it('exits 2 for a missing file, a missing argument or an unknown option', async () => {
+    expect((await check([join(dir, 'nope.yml')])).stderr).toContain('no such file');
+    expect((await check([join(dir, 'nope.yml')])).code).toBe(2);
+    expect((await check([])).code).toBe(2);
+    expect((await check(['a.yml', '--fix'])).code).toBe(2);
+  });
+
+  it('prints help with --help', async () => {
+    const r = await check(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: auth-bot runbook check FILE');
+  });
+});
