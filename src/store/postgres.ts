@@ -6,25 +6,22 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
 import { describeDatabaseUrl, scrubPassword } from './database-url.js';
-import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import {
+  castPostgresVote,
+  claimPostgresExecution,
+  finishPostgresExecution,
+  listPostgresExecutions,
+  listPostgresVotes,
+  tryPostgresLease,
+} from './postgres-ledger.js';
+import { migratePostgres } from './postgres-migrate.js';
 import {
   getPostgresSnapshot,
   listPostgresSnapshots,
   postgresKeyCheckIo,
   putPostgresSnapshot,
 } from './postgres-snapshots.js';
-import {
-  type AuditRow,
-  type ExecutionRow,
-  patchColumns,
-  type RequestRow,
-  storeFailure,
-  toAudit,
-  toExecution,
-  toRequest,
-  toVote,
-  type VoteRow,
-} from './rows.js';
+import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
 import type {
   ActionName,
   ApprovalRequest,
@@ -44,9 +41,6 @@ export interface PostgresStoreOptions {
   /** Pool size; default 10. */
   maxConnections?: number;
 }
-
-const MIGRATION_LOCK = 'cliproxy-auth-bot:migrations';
-const UNIQUE_VIOLATION = '23505';
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -89,6 +83,14 @@ export class PostgresStore implements Store {
     }
   }
 
+  private async guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw storeFailure(operation, err);
+    }
+  }
+
   private async rows<R extends pg.QueryResultRow>(
     operation: string,
     sql: string,
@@ -102,41 +104,10 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    try {
-      const client = await this.pool.connect();
-      try {
-        for (const migration of MIGRATIONS) {
-          await client.query('BEGIN');
-          try {
-            await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
-            await client.query(SCHEMA_MIGRATIONS_DDL.postgres);
-            const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
-              migration.version,
-            ]);
-            if (done.rowCount === 0) {
-              for (const sql of migration.postgres) await client.query(sql);
-              await client.query(
-                'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-                [migration.version, migration.name, Date.now()],
-              );
-              this.logger?.info(
-                { version: migration.version, name: migration.name },
-                'store migration applied',
-              );
-            }
-            await client.query('COMMIT');
-          } catch (err) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw err;
-          }
-        }
-      } finally {
-        client.release();
-      }
+    await this.guard('migrate', async () => {
+      await migratePostgres(this.pool, this.logger);
       await verifySnapshotKey(postgresKeyCheckIo(this.pool), this.key, this.logger);
-    } catch (err) {
-      throw storeFailure('migrate', err);
-    }
+    });
   }
 
   async ping(): Promise<void> {
@@ -248,61 +219,23 @@ export class PostgresStore implements Store {
   }
 
   async castVote(vote: Vote): Promise<boolean> {
-    try {
-      const result = await this.pool.query(
-        `INSERT INTO votes (request_id, user_id, decision, at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (request_id, user_id) DO NOTHING`,
-        [vote.requestId, vote.userId, vote.decision, vote.at],
-      );
-      return result.rowCount === 1;
-    } catch (err) {
-      throw storeFailure('castVote', err);
-    }
+    return this.guard('castVote', () => castPostgresVote(this.pool, vote));
   }
 
   async listVotes(requestId: string): Promise<Vote[]> {
-    const rows = await this.rows<VoteRow>(
-      'listVotes',
-      'SELECT * FROM votes WHERE request_id = $1 ORDER BY at, user_id',
-      [requestId],
-    );
-    return rows.map(toVote);
+    return this.guard('listVotes', () => listPostgresVotes(this.pool, requestId));
   }
 
-  async claimExecution(e: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
-    try {
-      await this.pool.query(
-        `INSERT INTO executions (request_id, target, owner, started_at, finished_at, outcome)
-         VALUES ($1, $2, $3, $4, NULL, 'running')`,
-        [e.requestId, e.target, e.owner, e.startedAt],
-      );
-      return true;
-    } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
-      throw storeFailure('claimExecution', err);
-    }
+  async claimExecution(execution: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
+    return this.guard('claimExecution', () => claimPostgresExecution(this.pool, execution));
   }
 
   async finishExecution(requestId: string, outcome: Execution['outcome'], now: number): Promise<void> {
-    await this.rows(
-      'finishExecution',
-      `UPDATE executions SET outcome = $1, finished_at = $2 WHERE request_id = $3 AND outcome = 'running'`,
-      [outcome, outcome === 'running' ? null : now, requestId],
-    );
+    await this.guard('finishExecution', () => finishPostgresExecution(this.pool, requestId, outcome, now));
   }
 
   async listExecutions(options: { running?: boolean } = {}): Promise<Execution[]> {
-    const where =
-      options.running === undefined
-        ? ''
-        : options.running
-          ? ` WHERE outcome = 'running'`
-          : ` WHERE outcome <> 'running'`;
-    const rows = await this.rows<ExecutionRow>(
-      'listExecutions',
-      `SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`,
-    );
-    return rows.map(toExecution);
+    return this.guard('listExecutions', () => listPostgresExecutions(this.pool, options.running));
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -329,38 +262,18 @@ export class PostgresStore implements Store {
   }
 
   async putSnapshot(snapshot: Snapshot, keep: number): Promise<boolean> {
-    try {
-      return await putPostgresSnapshot(this.pool, snapshot, keep, this.key);
-    } catch (err) {
-      throw storeFailure('putSnapshot', err);
-    }
+    return this.guard('putSnapshot', () => putPostgresSnapshot(this.pool, snapshot, keep, this.key));
   }
 
   async listSnapshots(limit?: number): Promise<Snapshot[]> {
-    try {
-      return await listPostgresSnapshots(this.pool, limit, this.key);
-    } catch (err) {
-      throw storeFailure('listSnapshots', err);
-    }
+    return this.guard('listSnapshots', () => listPostgresSnapshots(this.pool, limit, this.key));
   }
 
   async getSnapshot(id: string): Promise<Snapshot | null> {
-    try {
-      return await getPostgresSnapshot(this.pool, id, this.key);
-    } catch (err) {
-      throw storeFailure('getSnapshot', err);
-    }
+    return this.guard('getSnapshot', () => getPostgresSnapshot(this.pool, id, this.key));
   }
 
   async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    const rows = await this.rows(
-      'tryLease',
-      `INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-       WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= $4
-       RETURNING name`,
-      [name, owner, now + ttlMs, now],
-    );
-    return rows.length === 1;
+    return this.guard('tryLease', () => tryPostgresLease(this.pool, name, owner, now, ttlMs));
   }
 }

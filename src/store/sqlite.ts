@@ -4,20 +4,17 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
-import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.js';
-import {
-  type AuditRow,
-  type ExecutionRow,
-  patchColumns,
-  type RequestRow,
-  storeFailure,
-  toAudit,
-  toExecution,
-  toRequest,
-  toVote,
-  type VoteRow,
-} from './rows.js';
+import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
 import { openSqliteDatabase } from './sqlite-file.js';
+import {
+  castSqliteVote,
+  claimSqliteExecution,
+  finishSqliteExecution,
+  listSqliteExecutions,
+  listSqliteVotes,
+  trySqliteLease,
+} from './sqlite-ledger.js';
+import { migrateSqlite } from './sqlite-migrate.js';
 import {
   getSqliteSnapshot,
   listSqliteSnapshots,
@@ -46,10 +43,6 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const limitClause = (limit: number | undefined) =>
   limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(limit))}`;
 
-function isConstraintError(err: unknown, codes: readonly string[]): boolean {
-  return typeof err === 'object' && err !== null && codes.includes((err as { code?: string }).code ?? '');
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly path: string;
@@ -76,23 +69,7 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    await this.run('migrate', () => {
-      this.db.exec(SCHEMA_MIGRATIONS_DDL.sqlite);
-      for (const migration of MIGRATIONS) {
-        const apply = this.db.transaction(() => {
-          const done = this.db
-            .prepare('SELECT 1 FROM schema_migrations WHERE version = ?')
-            .get(migration.version);
-          if (done) return;
-          for (const sql of migration.sqlite) this.db.exec(sql);
-          this.db
-            .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-            .run(migration.version, migration.name, Date.now());
-          this.logger?.info({ version: migration.version, name: migration.name }, 'store migration applied');
-        });
-        apply.immediate();
-      }
-    });
+    await this.run('migrate', () => migrateSqlite(this.db, this.logger));
     await this.run('verifySnapshotKey', () =>
       verifySnapshotKey(sqliteKeyCheckIo(this.db), this.key, this.logger),
     );
@@ -210,67 +187,23 @@ export class SqliteStore implements Store {
   }
 
   async castVote(vote: Vote): Promise<boolean> {
-    return this.run('castVote', () => {
-      const info = this.db
-        .prepare(
-          `INSERT INTO votes (request_id, user_id, decision, at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (request_id, user_id) DO NOTHING`,
-        )
-        .run(vote.requestId, vote.userId, vote.decision, vote.at);
-      return info.changes === 1;
-    });
+    return this.run('castVote', () => castSqliteVote(this.db, vote));
   }
 
   async listVotes(requestId: string): Promise<Vote[]> {
-    return this.run('listVotes', () => {
-      const rows = this.db
-        .prepare('SELECT * FROM votes WHERE request_id = ? ORDER BY at, user_id')
-        .all(requestId) as VoteRow[];
-      return rows.map(toVote);
-    });
+    return this.run('listVotes', () => listSqliteVotes(this.db, requestId));
   }
 
-  async claimExecution(e: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
-    return this.run('claimExecution', () => {
-      try {
-        this.db
-          .prepare(
-            `INSERT INTO executions (request_id, target, owner, started_at, finished_at, outcome)
-             VALUES (?, ?, ?, ?, NULL, 'running')`,
-          )
-          .run(e.requestId, e.target, e.owner, e.startedAt);
-        return true;
-      } catch (err) {
-        if (isConstraintError(err, ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']))
-          return false;
-        throw err;
-      }
-    });
+  async claimExecution(execution: Omit<Execution, 'finishedAt' | 'outcome'>): Promise<boolean> {
+    return this.run('claimExecution', () => claimSqliteExecution(this.db, execution));
   }
 
   async finishExecution(requestId: string, outcome: Execution['outcome'], now: number): Promise<void> {
-    await this.run('finishExecution', () =>
-      this.db
-        .prepare(
-          `UPDATE executions SET outcome = ?, finished_at = ? WHERE request_id = ? AND outcome = 'running'`,
-        )
-        .run(outcome, outcome === 'running' ? null : now, requestId),
-    );
+    await this.run('finishExecution', () => finishSqliteExecution(this.db, requestId, outcome, now));
   }
 
   async listExecutions(options: { running?: boolean } = {}): Promise<Execution[]> {
-    return this.run('listExecutions', () => {
-      const where =
-        options.running === undefined
-          ? ''
-          : options.running
-            ? ` WHERE outcome = 'running'`
-            : ` WHERE outcome <> 'running'`;
-      const rows = this.db
-        .prepare(`SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`)
-        .all() as ExecutionRow[];
-      return rows.map(toExecution);
-    });
+    return this.run('listExecutions', () => listSqliteExecutions(this.db, options.running));
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -305,16 +238,6 @@ export class SqliteStore implements Store {
   }
 
   async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.run('tryLease', () => {
-      const row = this.db
-        .prepare(
-          `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-           WHERE leases.owner = excluded.owner OR leases.expires_at <= ?
-           RETURNING name`,
-        )
-        .get(name, owner, now + ttlMs, now);
-      return row !== undefined;
-    });
+    return this.run('tryLease', () => trySqliteLease(this.db, name, owner, now, ttlMs));
   }
 }

@@ -70,7 +70,9 @@ async function waitForConnection(url: string, timeoutMs: number): Promise<void> 
 export async function startPostgres(): Promise<TestPostgres> {
   const external = process.env.AUTHBOT_TEST_POSTGRES_URL;
   if (external) {
-    await waitForConnection(external, 10_000);
+    await waitForConnection(external, 10_000).catch((err: unknown) => {
+      throw new Error(`AUTHBOT_TEST_POSTGRES_URL is set but its server does not answer: ${String(err)}`);
+    });
     return { url: external, stop: async () => {} };
   }
   const bin = findPostgresBin();
