@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, webApi } from '@slack/bolt';
 import type { DestinationStream, Logger } from 'pino';
+import { createManagementClient } from './cliproxy/client.js';
+import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
 import { AppError } from './errors.js';
@@ -14,6 +16,8 @@ import { createLogger } from './logger.js';
 import { registerWhyShareAction } from './slack/actions/why-share.js';
 import { createSlackApp, type Registrar } from './slack/app.js';
 import { registerWhyCommand } from './slack/commands/why.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
 
 export interface BotOptions {
   /** Where logs go (tests capture them); default stdout. */
@@ -31,6 +35,8 @@ export interface RunningBot {
   commands: string[];
   logger: Logger;
   metrics: Metrics;
+  store: Store;
+  proxy: ManagementClient;
   stop(): Promise<void>;
 }
 
@@ -92,7 +98,26 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const metrics = createMetrics();
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
-  const probes: ReadinessProbe[] = [];
+  const store = await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger });
+  const proxy = createManagementClient({
+    baseUrl: config.proxy.url,
+    managementKey: config.proxy.managementKey,
+    logger: logger.child({ component: 'cliproxy' }),
+  });
+
+  const probes: ReadinessProbe[] = [
+    { name: 'store', check: () => store.ping() },
+    {
+      name: 'proxy',
+      check: async () => {
+        const info = await proxy.probe();
+        if (info.error)
+          throw new Error(
+            `${info.error.message}${info.error.runbook ? ` (runbook: ${info.error.runbook})` : ''}`,
+          );
+      },
+    },
+  ];
   const routes = buildRoutes({ metrics, probes });
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger, metrics }),
@@ -132,6 +157,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     commands,
     logger,
     metrics,
+    store,
+    proxy,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -141,6 +168,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer.close(() => resolve()));
       }
+      await proxy
+        .close()
+        .catch((err: unknown) => logger.warn({ err }, 'error while closing the proxy client'));
+      await store.close().catch((err: unknown) => logger.warn({ err }, 'error while closing the store'));
       logger.info('auth-bot stopped');
       logger.flush();
     },
