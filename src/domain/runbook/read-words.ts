@@ -56,11 +56,12 @@ const ROUTE = /(?:\b(get|post|put|patch|delete)\s+)?(\/v\d+(?:\/[a-z0-9_.{}<>*-]
 const ISSUE = /#(\d{1,6})\b/g;
 
 function readRoutes(lower: string): QueryRoute[] {
-  const routes: QueryRoute[] = [];
+  const routes = new Map<string, QueryRoute>();
   for (const m of lower.matchAll(ROUTE)) {
-    routes.push({ method: m[1]?.toUpperCase(), path: (m[2] as string).replace(/[.]+$/, '') });
+    const route = { method: m[1]?.toUpperCase(), path: (m[2] as string).replace(/[.]+$/, '') };
+    routes.set(`${route.method} ${route.path}`, route);
   }
-  return routes;
+  return [...routes.values()];
 }
 
 function isKnown(word: string, vocab: Vocabulary): boolean {
