@@ -29,6 +29,8 @@ export interface FakeAuthFile {
   email?: string;
   /** The raw token file as /auth-files/download returns it (holds the "secret" tokens). */
   content: Record<string, unknown>;
+  /** When set, served verbatim instead of `content` (e.g. a truncated, non-JSON token file). */
+  raw?: string;
 }
 
 export interface FakeCanaryAnswer {
@@ -393,7 +395,9 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     if (!name.endsWith('.json')) return send(400, { error: 'name must end with .json' });
     const f = state.files.get(name);
     if (!f || f.runtimeOnly) return send(404, { error: 'file not found' });
-    return send(200, f.content, { 'content-disposition': `attachment; filename="${name}"` });
+    return send(200, f.raw !== undefined ? f.raw : f.content, {
+      'content-disposition': `attachment; filename="${name}"`,
+    });
   }
 
   function patchStatus(body: string, send: Send) {
