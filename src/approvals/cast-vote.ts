@@ -40,6 +40,15 @@ async function checkTargetUnchanged(
   request: ApprovalRequest,
   userId: string,
 ): Promise<boolean> {
+  // --- plugged actions (rollback, issue 5): the plugin re-reads its own target ---
+  const plugin = ctx.plugins?.get(request.action);
+  if (plugin) {
+    const current = await plugin.recheck(s.client, request);
+    if (current.fingerprint === request.fingerprint) return true;
+    const why = `The target changed since the request was made (${current.change}). Request again if it is still needed.`;
+    return markStale(ctx, s, request, userId, why, current.fingerprint);
+  }
+  // --- end plugged actions ---
   const params = paramsOf(request);
   let fresh: Awaited<ReturnType<typeof readTargetState>>;
   try {
@@ -54,6 +63,18 @@ async function checkTargetUnchanged(
   }
   if (fingerprintTarget(fresh) === request.fingerprint) return true;
   const why = `The target changed since the request was made (${describeChange(params.states, fresh)}): someone may already have fixed it. Check /auth-status and request again if needed.`;
+  return markStale(ctx, s, request, userId, why, fingerprintTarget(fresh));
+}
+
+/** Moves a pending request to stale (atomically), says why in its message and thread. Always false. */
+async function markStale(
+  ctx: EngineContext,
+  s: Scoped,
+  request: ApprovalRequest,
+  userId: string,
+  why: string,
+  fingerprint: string,
+): Promise<false> {
   const now = ctx.now();
   const moved = await ctx.store.transition(request.id, ['pending'], 'stale', now, {
     decidedBy: 'system',
@@ -61,7 +82,7 @@ async function checkTargetUnchanged(
     result: { reason: why },
   });
   if (moved) {
-    await s.audit('request.stale', userId, { reason: why, fingerprint: fingerprintTarget(fresh) });
+    await s.audit('request.stale', userId, { reason: why, fingerprint });
     await refreshMessage(ctx, s, moved);
     await reply(s, moved, `:warning: Stale: ${why}`);
   }

@@ -8,6 +8,7 @@ import type { ApprovalRequest, Store } from '../store/types.js';
 import { type AuditFn, auditedClient, auditedMessenger, auditFor } from './audit.js';
 import type { ResolveGroupMembers } from './group-resolver.js';
 import type { Messenger, OutgoingMessage } from './messenger.js';
+import type { ActionPlugin, PluginRegistry } from './plugins.js';
 
 export interface TimingOptions {
   pollIntervalMs: number;
@@ -33,6 +34,12 @@ export interface ApprovalEngineDeps {
   login?: TimingOptions;
   /** Route probes for alternatives (default: harmless probes over the client). */
   probes?: RouteProbes;
+  // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+  /** Actions plugged in from outside the engine (rollback: src/snapshots/rollback-action.ts). */
+  plugins?: ActionPlugin[];
+  /** Runs right before any built-in action mutates the proxy (main.ts: a pre-mutation config snapshot). */
+  beforeMutation?: (request: ApprovalRequest) => Promise<void>;
+  // --- end plugged actions ---
 }
 
 export interface EngineContext {
@@ -52,6 +59,10 @@ export interface EngineContext {
   baseMessenger: Messenger;
   /** Runs work after the caller returns; tracked so shutdown and tests can wait for it. */
   track: (work: Promise<unknown>) => void;
+  // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+  plugins?: PluginRegistry;
+  beforeMutation?: ((request: ApprovalRequest) => Promise<void>) | undefined;
+  // --- end plugged actions ---
 }
 
 /** Helpers bound to one request's correlation id. */

@@ -9,18 +9,21 @@ import { describeError, formatError } from '../errors.js';
 import { renderRequest } from '../slack/views/request.js';
 import type { ActionName, ApprovalRequest } from '../store/types.js';
 import { type EngineContext, type Scoped, scope, tell } from './context.js';
+import { openPluggedRequest } from './create-plugged.js';
 import { groupsOf } from './group-resolver.js';
 import { type RefreshMethod, type RequestParams, targetOf } from './request-data.js';
 
 export interface NewRequestInput {
   userId: string;
   channel: string;
-  action: Exclude<ActionName, 'rollback'>;
+  action: ActionName;
   provider: string;
   credential: string | undefined;
   method?: RefreshMethod;
   parentId?: string;
   source?: string;
+  /** Plugged actions only (rollback, issue 5): the plugin's arguments, e.g. { snapshotId }. */
+  args?: Record<string, unknown>;
 }
 
 export type CreateResult = { ok: true; request: ApprovalRequest } | { ok: false; reason: string };
@@ -36,6 +39,8 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
       return `start a login (GET /v0/management/${input.provider}-auth-url), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`;
     case 'reenable':
       return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
+    case 'rollback': // plugged (issue 5): its plan comes from the plugin
+      return 'roll config.yaml back to a snapshot';
   }
 }
 
@@ -62,7 +67,8 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const allowed = checkRequester(ctx.policy, input.channel, input.userId, memberOf);
   if (!allowed.ok) return refuse(ctx, s, input, allowed.reason);
 
-  const target = targetOf(input.provider);
+  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback, issue 5)
+  const target = plugin ? plugin.target : targetOf(input.provider);
   const actionPolicy = ctx.policy.actions[input.action];
   const now = ctx.now();
   const last = await ctx.store.lastFinished(input.action, target, ['verified', 'failed', 'interrupted']);
@@ -94,6 +100,12 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     );
   }
 
+  // --- plugged actions (rollback, issue 5): the plugin reads its own target ---
+  if (plugin) {
+    const opened = await openPluggedRequest(ctx, s, plugin, { ...input, id, target, now }, actionPolicy);
+    return opened.ok ? opened : refuse(ctx, s, input, opened.reason);
+  }
+  // --- end plugged actions ---
   let states: CredentialState[];
   try {
     states = await readTargetState(s.client, { provider: input.provider, credential: input.credential });

@@ -15,7 +15,9 @@ import {
   tell,
 } from './context.js';
 import { type CreateResult, createRequest, type NewRequestInput } from './create-request.js';
+import { pluginRegistry } from './plugins.js';
 import { paramsOf } from './request-data.js';
+import { type FixInput, requestFix } from './request-fix.js';
 import { runExecution } from './run-execution.js';
 
 export type { ApprovalEngineDeps } from './context.js';
@@ -33,6 +35,8 @@ export interface ApprovalEngine {
     userId: string;
     channel: string;
   }): Promise<CreateResult>;
+  /** "Request fix" on a runbook row: the row's action, for the provider that shows the problem. */
+  requestFix(input: FixInput): Promise<CreateResult>;
   /** Expires due pending requests and updates their messages; returns how many. */
   sweepExpired(now?: number): Promise<number>;
   recentRequests(limit?: number): Promise<ApprovalRequest[]>;
@@ -59,6 +63,8 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     probes: deps.probes,
     baseClient: deps.client,
     baseMessenger: deps.messenger,
+    plugins: pluginRegistry(deps.plugins), // plugged actions (rollback, issue 5)
+    beforeMutation: deps.beforeMutation, // pre-mutation snapshot hook (issue 5)
     track: (work) => {
       const p = work.catch((err: unknown) => deps.logger.error({ err }, 'background approval work failed'));
       inFlight.add(p);
@@ -109,6 +115,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
         source: `offer:${kind}`,
       });
     },
+    requestFix: (input) => requestFix(ctx, input),
     async sweepExpired(now = ctx.now()) {
       const due = await ctx.store.expireDue(now);
       for (const request of due) {

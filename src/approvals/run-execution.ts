@@ -80,6 +80,16 @@ async function offerAlternatives(
   await reply(s, request, renderAlternatives(request.id, outcome.version, params.provider, alternatives));
 }
 
+/** The pre-mutation hook (a config snapshot); its failure is audited and never blocks the action. */
+async function beforeMutation(ctx: EngineContext, s: Scoped, request: ApprovalRequest): Promise<void> {
+  if (!ctx.beforeMutation) return;
+  try {
+    await ctx.beforeMutation(request);
+  } catch (err) {
+    await s.audit('snapshot.failed', null, { error: describeError(err).code });
+  }
+}
+
 export async function runExecution(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
   const s = scope(ctx, approved.id);
   const claimed = await ctx.store.claimExecution({
@@ -115,6 +125,22 @@ export async function runExecution(ctx: EngineContext, approved: ApprovalRequest
   try {
     await refreshMessage(ctx, s, running);
     await reply(s, running, `:gear: Running: ${params.plan}`);
+    // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+    const plugin = ctx.plugins?.get(running.action);
+    if (plugin) {
+      const run = { client: s.client, request: running, audit: s.audit, now: ctx.now, sleep: ctx.sleep };
+      const out = await plugin.run({
+        ...run,
+        reply: (m) => reply(s, running, m),
+        canary: ctx.canary,
+        verify: ctx.verify,
+      });
+      await finish(ctx, s, running, out.state, out.result);
+      await reply(s, running, out.message);
+      return;
+    }
+    await beforeMutation(ctx, s, running);
+    // --- end plugged actions ---
     const before = await readTargetState(s.client, target);
     const outcome = await act(ctx, s, running, deps);
     await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });

@@ -98,7 +98,7 @@ export async function verifyAction(
   };
 }
 
-async function runCanary(deps: ActionDeps, options: VerifyOptions): Promise<Check> {
+export async function runCanary(deps: ActionDeps, options: VerifyOptions): Promise<Check> {
   const { clientKey, model } = options.canary;
   if (clientKey === undefined || model === undefined) {
     return {

@@ -24,7 +24,8 @@ const MAX_CREDENTIAL_LINES = 20;
 
 export function titleOf(request: ApprovalRequest, params: RequestParams = paramsOf(request)): string {
   const flavour = request.action === 'refresh' && params.method === 'legacy' ? ' (legacy Kiro route)' : '';
-  const what = params.credential ?? params.provider;
+  const subject = request.params.subject; // plugged actions (rollback, issue 5)
+  const what = typeof subject === 'string' ? subject : (params.credential ?? params.provider);
   return `${ACTION_TITLES[request.action]}${flavour}: ${what}`;
 }
 
@@ -52,6 +53,20 @@ export function describeChecks(checks: readonly Check[]): string {
     .join('\n');
 }
 
+/** One line per credential, as many as fit in a section, then "…and N more". */
+function credentialLines(states: readonly CredentialState[]): string[] {
+  const lines: string[] = [];
+  let used = 40;
+  for (const st of states.slice(0, MAX_CREDENTIAL_LINES)) {
+    const line = truncate(describeCredential(st), 400);
+    if (used + line.length + 1 > LIMITS.sectionText - 60) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  if (lines.length < states.length) lines.push(`…and ${states.length - lines.length} more`);
+  return lines;
+}
+
 function statusLine(request: ApprovalRequest, votes: readonly Vote[]): string {
   const approvals = votes.filter((v) => v.decision === 'approve').map((v) => `<@${v.userId}>`);
   const label = `${STATE_EMOJI[request.state]} *${stateLabel(request)}*`;
@@ -75,12 +90,17 @@ function resultBlocks(result: RequestResult): Record<string, unknown>[] {
   return blocks;
 }
 
+/** "Credentials affected", or a plugged action's own sections (rollback: changed blocks and masked diff). */
+function pluggedSections(request: ApprovalRequest, creds: string[]): Record<string, unknown>[] {
+  const sections = request.params.sections;
+  if (Array.isArray(sections)) return sections.slice(0, 4).map((t) => section(String(t)));
+  return [section(`*Credentials affected*\n${creds.length ? creds.join('\n') : 'none'}`)];
+}
+
 export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] = []): SlackMessage {
   const params = paramsOf(request);
   const title = titleOf(request, params);
-  const creds = params.states.slice(0, MAX_CREDENTIAL_LINES).map(describeCredential);
-  if (params.states.length > MAX_CREDENTIAL_LINES)
-    creds.push(`…and ${params.states.length - MAX_CREDENTIAL_LINES} more`);
+  const creds = credentialLines(params.states);
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title, LIMITS.headerText) } },
     section(statusLine(request, votes)),
@@ -94,7 +114,7 @@ export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] =
       ],
     },
     section(`*What the bot will do:* ${escapeMrkdwn(params.plan)}`),
-    section(`*Credentials affected*\n${creds.length ? creds.join('\n') : 'none'}`),
+    ...pluggedSections(request, creds), // plugged actions (rollback, issue 5): their own sections
     ...resultBlocks(resultOf(request)),
   ];
   if (request.state === 'pending') {

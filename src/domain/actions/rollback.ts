@@ -1,0 +1,209 @@
+// Rollback of config.yaml to a snapshot, as plan → execute → verify over the ManagementClient.
+// Plan: the snapshot with the live remote-management block, and a masked diff of the auth/provider
+// blocks. Execute: a fresh "pre-rollback" snapshot, then PUT /v0/management/config.yaml. Verify: the live
+// auth/provider blocks equal the snapshot's (parsed, not file hashes: the server rewrites the key as a
+// bcrypt hash), the management API still answers, the running config reloaded, the canary passes.
+import type { ManagementClient } from '../../cliproxy/types.js';
+import { type ConfigMap, changedAuthBlocks, parseConfigYaml, sameValue } from '../../domain/config/blocks.js';
+import { formatBlockDiffs } from '../../domain/config/diff.js';
+import { fingerprintAuthBlocks } from '../../domain/config/fingerprint.js';
+import { planRollback, type RollbackPlan } from '../../domain/config/plan.js';
+import { AppError, describeError } from '../../errors.js';
+import type { Snapshot } from '../../store/types.js';
+import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
+import { runCanary } from './verify.js';
+
+/** One mutation of config.yaml at a time: every rollback shares this target. */
+export const ROLLBACK_TARGET = 'config';
+
+/** Where snapshots come from and where the pre-rollback one goes. */
+export interface SnapshotAccess {
+  getSnapshot(id: string): Promise<Snapshot | null>;
+  /** Stores `content` as a snapshot (deduped against the newest) and returns the snapshot holding it. */
+  snapshotNow(reason: string, content?: string): Promise<{ snapshot: Snapshot }>;
+}
+
+/** What a rollback request remembers (JSON, no secrets: the diff is masked). */
+export interface RollbackParams {
+  snapshotId: string;
+  snapshotTakenAt: number;
+  snapshotHash: string;
+  changedBlocks: string[];
+  otherChangedBlocks: string[];
+  /** Masked diff lines of the auth/provider blocks, live → snapshot. */
+  diff: string[];
+}
+
+export interface PreparedRollback {
+  snapshot: Snapshot;
+  plan: RollbackPlan;
+  params: RollbackParams;
+}
+
+export async function loadSnapshot(snapshots: SnapshotAccess, id: string): Promise<Snapshot> {
+  const snapshot = await snapshots.getSnapshot(id);
+  if (!snapshot) {
+    throw new AppError('not_found', `There is no config snapshot \`${id}\`.`, {
+      hint: 'List the snapshots with /auth-rollback (or auth-bot snapshots).',
+    });
+  }
+  return snapshot;
+}
+
+/** Reads the snapshot and the live config and plans the rollback. Refuses when nothing would change. */
+export async function prepareRollback(
+  client: ManagementClient,
+  snapshots: SnapshotAccess,
+  snapshotId: string,
+): Promise<PreparedRollback> {
+  const snapshot = await loadSnapshot(snapshots, snapshotId);
+  const plan = planRollback(snapshot.content, await client.getConfigYaml());
+  if (plan.changedBlocks.length === 0 && plan.otherChangedBlocks.length === 0) {
+    throw new AppError(
+      'conflict',
+      `The live config already matches snapshot \`${snapshotId}\`; nothing to roll back.`,
+    );
+  }
+  return {
+    snapshot,
+    plan,
+    params: {
+      snapshotId: snapshot.id,
+      snapshotTakenAt: snapshot.takenAt,
+      snapshotHash: snapshot.hash,
+      changedBlocks: plan.changedBlocks,
+      otherChangedBlocks: plan.otherChangedBlocks,
+      diff: formatBlockDiffs(plan.changes),
+    },
+  };
+}
+
+/** The staleness fingerprint now, and what changed in words (block names only). */
+export async function recheckRollbackTarget(
+  client: ManagementClient,
+  requestFingerprint: string,
+  snapshot: Snapshot | null,
+): Promise<{ fingerprint: string; change: string }> {
+  const live = parseConfigYaml(await client.getConfigYaml(), 'The live config.yaml');
+  const fingerprint = fingerprintAuthBlocks(live);
+  if (fingerprint === requestFingerprint) return { fingerprint, change: '' };
+  const vsSnapshot = snapshot ? changedAuthBlocks(live, parseConfigYaml(snapshot.content)) : [];
+  return {
+    fingerprint,
+    change: `the live config's auth/provider blocks changed since the request was made${
+      vsSnapshot.length ? ` (now differing from the snapshot in: ${vsSnapshot.join(', ')})` : ''
+    }`,
+  };
+}
+
+export type RollbackOutcome =
+  | (ExecuteOutcome & { kind: 'failed' })
+  | { kind: 'done'; summary: string; preRollbackId: string; target: ConfigMap; persisted: boolean };
+
+/** Takes the pre-rollback snapshot, then PUTs the planned YAML. A refused PUT changes nothing else. */
+export async function executeRollback(
+  client: ManagementClient,
+  snapshots: SnapshotAccess,
+  snapshot: Snapshot,
+  requestId: string,
+): Promise<RollbackOutcome> {
+  const live = await client.getConfigYaml();
+  const pre = await snapshots.snapshotNow(`pre-rollback:${requestId}`, live);
+  const plan = planRollback(snapshot.content, live);
+  try {
+    const put = await client.putConfigYaml(plan.yaml);
+    const note = put.persisted
+      ? ''
+      : ' The proxy could not write the file (persisted: false); the change lasts until its restart.';
+    return {
+      kind: 'done',
+      summary: `PUT /v0/management/config.yaml with snapshot \`${snapshot.id}\` (remote-management kept from the live config) answered ok.${note}`,
+      preRollbackId: pre.snapshot.id,
+      target: plan.target,
+      persisted: put.persisted,
+    };
+  } catch (err) {
+    if (err instanceof AppError && ['bad_request', 'server_error'].includes(err.code)) {
+      return {
+        kind: 'failed',
+        runbook: undefined,
+        summary: `The proxy refused the rollback: ${describeError(err).message} Nothing else was changed; the pre-rollback snapshot is \`${pre.snapshot.id}\`.`,
+      };
+    }
+    throw err;
+  }
+}
+
+export interface RollbackVerifyOptions {
+  pollIntervalMs: number;
+  timeoutMs: number;
+  canary: { clientKey: string | undefined; model: string | undefined };
+}
+
+export interface RollbackVerification {
+  ok: boolean;
+  checks: Check[];
+  runbook: string | undefined;
+}
+
+/** Keys of GET /v0/management/config (the running config) that must show the snapshot's values after reload. */
+const RELOAD_KEYS = ['api-keys', 'proxy-url'];
+
+function blocksCheck(live: ConfigMap, target: ConfigMap, snapshotId: string): Check {
+  const differ = changedAuthBlocks(live, target);
+  return differ.length === 0
+    ? { name: 'auth/provider blocks', ok: true, detail: `config.yaml now matches snapshot ${snapshotId}` }
+    : {
+        name: 'auth/provider blocks',
+        ok: false,
+        detail: `still differ from snapshot ${snapshotId}: ${differ.join(', ')}`,
+      };
+}
+
+function reloadCheck(running: Record<string, unknown>, target: ConfigMap): Check {
+  const stale = RELOAD_KEYS.filter((k) => k in running && !sameValue(running[k], target[k]));
+  return stale.length === 0
+    ? {
+        name: 'running config',
+        ok: true,
+        detail: 'GET /v0/management/config shows the restored values (hot reload done)',
+      }
+    : {
+        name: 'running config',
+        ok: false,
+        detail: `the running config has not reloaded yet: ${stale.join(', ')} differ`,
+      };
+}
+
+/** Polls until config.yaml and the running config show the snapshot (bounded), then runs the canary. */
+export async function verifyRollback(
+  deps: ActionDeps,
+  target: ConfigMap,
+  snapshotId: string,
+  options: RollbackVerifyOptions,
+): Promise<RollbackVerification> {
+  const deadline = deps.now() + options.timeoutMs;
+  let checks: Check[] = [];
+  for (;;) {
+    try {
+      const live = parseConfigYaml(await deps.client.getConfigYaml(), 'The live config.yaml');
+      const running = await deps.client.getConfig();
+      const version = deps.client.serverVersion;
+      checks = [
+        blocksCheck(live, target, snapshotId),
+        { name: 'management API', ok: true, detail: `answers${version ? ` (build ${version})` : ''}` },
+        reloadCheck(running, target),
+      ];
+    } catch (err) {
+      const d = describeError(err);
+      checks = [
+        { name: 'management API', ok: false, detail: `no longer answers: ${d.message}`, runbook: d.runbook },
+      ];
+    }
+    if (checks.every((c) => c.ok) || deps.now() + options.pollIntervalMs > deadline) break;
+    await deps.sleep(options.pollIntervalMs);
+  }
+  checks.push(await runCanary(deps, { ...options, expect: 'enabled' }));
+  const failed = checks.find((c) => !c.ok);
+  return { ok: failed === undefined, checks, runbook: failed?.runbook };
+}

@@ -1,0 +1,78 @@
+// The engine's Messenger over Bolt's WebClient: chat.postMessage / chat.update / chat.postEphemeral.
+// Slack errors are caught and logged, never thrown; rate-limited calls are retried a few times
+// (the WebClient already waits Retry-After; this covers clients configured with few or no retries).
+import { webApi } from '@slack/bolt';
+import type { Messenger, OutgoingMessage } from '../approvals/messenger.js';
+import type { Logger } from '../logger.js';
+
+type SlackClient = Pick<webApi.WebClient, 'chat'>;
+
+export interface SlackMessengerOptions {
+  client: SlackClient;
+  logger: Logger;
+  /** Attempts for a rate-limited call (default 4). */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+function isRateLimited(err: unknown): number | undefined {
+  if (err instanceof webApi.WebAPIRateLimitedError) return err.retryAfter * 1000;
+  if (err instanceof webApi.WebAPIRequestError && /rate limit/i.test(err.original?.message ?? err.message))
+    return 0;
+  const code = (err as { data?: { error?: string } }).data?.error;
+  return code === 'ratelimited' ? 1000 : undefined;
+}
+
+function errorCode(err: unknown): string {
+  return (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'unknown';
+}
+
+const fields = (m: OutgoingMessage) => ({
+  text: m.text,
+  ...(m.blocks ? { blocks: m.blocks as never[] } : {}),
+});
+
+export function createSlackMessenger(options: SlackMessengerOptions): Messenger {
+  const { client, logger } = options;
+  const attempts = options.attempts ?? 4;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  async function call<T>(method: string, fn: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const wait = isRateLimited(err);
+        if (wait !== undefined && attempt < attempts) {
+          logger.warn({ method, attempt, waitMs: wait }, 'Slack rate-limited a call; retrying');
+          await sleep(Math.min(wait, 30_000));
+          continue;
+        }
+        logger.error({ method, error: errorCode(err), err }, 'Slack call failed');
+        return undefined;
+      }
+    }
+  }
+
+  return {
+    async postRequest(channel, message) {
+      const r = await call('chat.postMessage', () =>
+        client.chat.postMessage({ channel, ...fields(message) }),
+      );
+      return typeof r?.ts === 'string' ? r.ts : null;
+    },
+    async updateRequest(channel, ts, message) {
+      await call('chat.update', () => client.chat.update({ channel, ts, ...fields(message) }));
+    },
+    async threadReply(channel, threadTs, message) {
+      await call('chat.postMessage', () =>
+        client.chat.postMessage({ channel, thread_ts: threadTs, ...fields(message) }),
+      );
+    },
+    async ephemeral(channel, user, message) {
+      await call('chat.postEphemeral', () =>
+        client.chat.postEphemeral({ channel, user, ...fields(message) }),
+      );
+    },
+  };
+}
