@@ -42,6 +42,7 @@ function formatText(result: MatchResult): string {
         `   Fix:     ${m.row.fix}`,
         `   Why:     ${m.reasons.join('; ')}`,
       ];
+      if (m.row.scope !== undefined) lines.push(`   Scope:   ${m.row.scope}`);
       if (m.row.check !== undefined) lines.push(`   Check:   auth-bot check ${m.row.id}`);
       if (m.row.action !== undefined) lines.push(`   Action:  ${m.row.action} (approval-gated, from Slack)`);
       return lines.join('\n');

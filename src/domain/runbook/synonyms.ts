@@ -77,7 +77,6 @@ export const PROVIDER_ALIASES: Record<string, string> = {
   claude: 'claude',
   anthropic: 'claude',
   codex: 'codex',
-  openai: 'codex',
   chatgpt: 'codex',
   gemini: 'gemini',
   geminicli: 'gemini',

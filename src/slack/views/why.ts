@@ -22,7 +22,15 @@ export const CHECK_RUN_PREFIX = 'check_run:';
 export const FIX_REQUEST_PREFIX = 'fix_request:';
 
 const MAX_ROWS = 3;
-const BUDGET = { query: 200, symptom: 300, confirm: 1100, fix: 1100, reasons: 600, listLine: 160 } as const;
+const BUDGET = {
+  query: 200,
+  symptom: 300,
+  confirm: 1100,
+  fix: 1100,
+  reasons: 600,
+  scope: 300,
+  listLine: 160,
+} as const;
 const HELP_TEXT_BUDGET = 9000;
 const ACTION_LABELS: Record<ActionName, string> = {
   refresh: 'refresh',
@@ -57,13 +65,14 @@ function rowBlocks(m: RowMatchResult, position: number, interactive: boolean): R
     row.action === undefined
       ? ''
       : `\n_The bot can run this fix (${ACTION_LABELS[row.action]}), after approval._`;
+  const scope = row.scope === undefined ? '' : `\nScope: ${inline(row.scope, BUDGET.scope)}`;
   const blocks: Record<string, unknown>[] = [
     section(
       `*${position}. ${inline(row.symptom, BUDGET.symptom)}*  \`${inline(row.id, 80)}\`  score ${m.score.toFixed(2)}\n` +
         `*How to confirm:* ${escapeMrkdwn(truncate(row.confirm, BUDGET.confirm))}\n` +
         `*Fix:* ${escapeMrkdwn(truncate(row.fix, BUDGET.fix))}${fixBy}`,
     ),
-    context(`Why it matched: ${inline(m.reasons.join('; ') || 'close wording', BUDGET.reasons)}`),
+    context(`Why it matched: ${inline(m.reasons.join('; ') || 'close wording', BUDGET.reasons)}${scope}`),
   ];
   const buttons: Record<string, unknown>[] = [];
   if (interactive && row.check !== undefined)

@@ -22,6 +22,7 @@ const PHRASINGS: [string, string, 1 | 2][] = [
   ['{"error":"invalid management key"}', 'refresh-401', 1],
   ['curl to the refresh endpoint says missing management key', 'refresh-401', 1],
   ['which header for the management key? refresh gives unauthorized', 'refresh-401', 1],
+  ['X-Management-Key header rejected', 'refresh-401', 1],
   // refresh-404
   ['refresh returns 404', 'refresh-404', 1],
   ['GET /v0/management/config returns 404 page not found', 'refresh-404', 1],
@@ -42,11 +43,13 @@ const PHRASINGS: [string, string, 1 | 2][] = [
   ['codex oauth refresh error: refresh token revoked', 'iflow-refresh-failed', 1],
   ['qwen token refresh failed', 'iflow-refresh-failed', 1],
   ['claude refresh_token is empty in the auth file', 'iflow-refresh-failed', 1],
+  ['refresh token missing from the codex credential', 'iflow-refresh-failed', 1],
   // kiro-idc-refresh
   ['Kiro IDC token refresh fails', 'kiro-idc-refresh', 1],
   ['kiro refresh 400 every time, auth_method idc', 'kiro-idc-refresh', 1],
   ['kiro aws identity center login refresh keeps failing with 401', 'kiro-idc-refresh', 1],
   ['#149', 'kiro-idc-refresh', 1],
+  ['kiro builder-id refresh 400', 'kiro-idc-refresh', 1],
   // kiro-account-selection
   ['incognito option has no effect', 'kiro-account-selection', 1],
   ['kiro login always picks the same account, cannot choose another one', 'kiro-account-selection', 1],
@@ -85,6 +88,7 @@ const PHRASINGS: [string, string, 1 | 2][] = [
   ],
   ['auth file status_message unauthorized, unavailable true', 'refresh-stopped-unauthorized', 1],
   ['proxy stopped auto-refreshing my claude credential', 'refresh-stopped-unauthorized', 1],
+  ['the auth-files list shows kiro-foo.json status error', 'refresh-stopped-unauthorized', 1],
 ];
 
 describe('matchRunbook on realistic phrasings', () => {

@@ -58,9 +58,10 @@ describe('whyResultView', () => {
     expect(buttonsOf(view.blocks).find((b) => b.action_id === 'why_share')?.value).toBe('401');
   });
 
-  it('has no check button for a row that needs the proxy process logs', () => {
+  it('has no check button for a row that needs the proxy process logs, and shows its scope', () => {
     const view = whyResultView(matchRunbook(runbook, 'incognito option has no effect'));
     expect(buttonsOf(view.blocks).map((b) => b.action_id)).toEqual(['why_share']);
+    expect(textOf(view.blocks)).toContain('Scope: router-for-me/CLIProxyAPIPlus #102');
   });
 
   it('drops every button for the copy shared in the channel', () => {
