@@ -120,14 +120,15 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   ];
   const routes = buildRoutes({ metrics, probes });
   const registrars: Registrar[] = [
-    (app) => registerWhyCommand(app, { runbook, logger, metrics }),
-    (app) => registerWhyShareAction(app, { runbook, logger, metrics }),
+    (app) => registerWhyCommand(app, { runbook, logger }),
+    (app) => registerWhyShareAction(app, { runbook, logger }),
   ];
   const { app, commands } = createSlackApp(
     {
       config,
       logger,
       routes,
+      metrics,
       ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
     },
     registrars,

@@ -1,7 +1,8 @@
 // Bolt wiring only: builds the App in HTTP or Socket Mode and hands it to each listener's register function.
-import { App, type webApi } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Metrics } from '../http/metrics.js';
 import type { Route } from '../http/routes.js';
 import { boltLogLevel, toBoltLogger } from '../logger.js';
 
@@ -12,6 +13,7 @@ export interface SlackAppOptions {
   config: Config;
   logger: Logger;
   routes: Route[];
+  metrics: Metrics;
   /** Overrides for the Web API client (tests shorten retries and timeouts). */
   clientOptions?: Partial<webApi.WebClientOptions>;
 }
@@ -52,6 +54,10 @@ export function createSlackApp(options: SlackAppOptions, registrars: Registrar[]
         endpoints: '/slack/events',
         customRoutes: options.routes,
       });
+  countListeners(app, options.metrics);
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (_retryAfter: number, info: { url?: string }) => {
+    options.metrics.slackRateLimited(methodOf(info.url));
+  });
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -63,4 +69,31 @@ export function createSlackApp(options: SlackAppOptions, registrars: Registrar[]
   }) as App['command'];
   for (const register of registrars) register(app);
   return { app, commands };
+}
+
+function methodOf(url: string | undefined): string {
+  return url?.split('/').filter(Boolean).pop()?.split('?')[0] ?? 'unknown';
+}
+
+/** Names what Slack delivered: the slash command, or the button's action_id family ("approve", "check_run"). */
+function listenerName(body: Record<string, unknown>): string | undefined {
+  if (typeof body.command === 'string') return body.command;
+  const actions = body.actions as { action_id?: string }[] | undefined;
+  const id = actions?.[0]?.action_id;
+  return id ? id.split(':')[0] : undefined;
+}
+
+/** Global middleware: counts every command and button by name and outcome (ok / error). */
+function countListeners(app: App, metrics: Metrics): void {
+  app.use(async ({ body, next }) => {
+    const name = listenerName(body as unknown as Record<string, unknown>);
+    if (!name) return next();
+    try {
+      await next();
+      metrics.command(name, 'ok');
+    } catch (err) {
+      metrics.command(name, 'error');
+      throw err;
+    }
+  });
 }

@@ -2,13 +2,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Runbook } from '../../domain/runbook/schema.js';
-import type { Metrics } from '../../http/metrics.js';
 import { answerWhy } from '../commands/why.js';
 
-export function registerWhyShareAction(
-  app: App,
-  deps: { runbook: Runbook; logger: Logger; metrics: Metrics },
-): void {
+export function registerWhyShareAction(app: App, deps: { runbook: Runbook; logger: Logger }): void {
   app.action<BlockButtonAction>('why_share', async ({ ack, body, action, respond }) => {
     await ack();
     const view = answerWhy(deps.runbook, action.value ?? '');
@@ -17,7 +13,6 @@ export function registerWhyShareAction(
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `Shared by <@${body.user.id}> from /auth-why` }],
     } as never);
-    deps.metrics.command('why_share', 'ok');
     await respond({
       response_type: 'in_channel',
       replace_original: false,

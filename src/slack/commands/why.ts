@@ -3,13 +3,11 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { closestRows, matchRunbook } from '../../domain/runbook/match.js';
 import type { Runbook } from '../../domain/runbook/schema.js';
-import type { Metrics } from '../../http/metrics.js';
 import { whyHelpView, whyNoMatchView, whyResultView } from '../views/why.js';
 
 export interface WhyDeps {
   runbook: Runbook;
   logger: Logger;
-  metrics: Metrics;
 }
 
 /** What /auth-why answers for a given text: help, matches, or no match with suggestions. */
@@ -34,7 +32,6 @@ export function registerWhyCommand(app: App, deps: WhyDeps): void {
     });
     const view = answerWhy(deps.runbook, command.text ?? '');
     log.info({ matched: view.matched }, 'answered /auth-why');
-    deps.metrics.command('/auth-why', view.matched ? 'ok' : 'no_match');
     await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
   });
 }

@@ -1,0 +1,65 @@
+// /healthz, /readyz and /metrics of the running bot.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MANAGEMENT_KEY, type FakeProxy, startFakeProxy } from '../fakes/fake-proxy.js';
+import { type Harness, startHarness } from './harness.js';
+
+let proxy: FakeProxy;
+let h: Harness;
+
+beforeAll(async () => {
+  proxy = await startFakeProxy();
+  h = await startHarness({
+    env: { CLIPROXY_URL: proxy.url, CLIPROXY_MANAGEMENT_KEY: DEFAULT_MANAGEMENT_KEY },
+  });
+});
+afterAll(async () => {
+  await h.stop();
+  await proxy.close();
+});
+
+describe('health and metrics', () => {
+  it('answers /healthz with 200 while the process is alive', async () => {
+    const res = await fetch(`${h.bot.url}/healthz`);
+    expect(res.status).toBe(200);
+  });
+
+  it('is ready when the store and the management API answer', async () => {
+    const res = await fetch(`${h.bot.url}/readyz`);
+    const body = (await res.json()) as { checks: { name: string; ok: boolean }[] };
+    expect(res.status).toBe(200);
+    expect(body.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['store', true],
+      ['proxy', true],
+    ]);
+  });
+
+  it('says which dependency is not ready when the proxy is down', async () => {
+    const down = await startHarness({
+      env: { CLIPROXY_URL: 'http://127.0.0.1:9', CLIPROXY_MANAGEMENT_KEY: 'k' },
+    });
+    try {
+      const res = await fetch(`${down.bot.url}/readyz`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { checks: { name: string; ok: boolean; error?: string }[] };
+      const proxyCheck = body.checks.find((c) => c.name === 'proxy');
+      expect(proxyCheck?.ok).toBe(false);
+      expect(proxyCheck?.error).toMatch(/reach|connect|refused/i);
+      expect(body.checks.find((c) => c.name === 'store')?.ok).toBe(true);
+    } finally {
+      await down.stop();
+    }
+  });
+
+  it('counts commands by name and outcome in Prometheus format', async () => {
+    const responseUrl = h.slack.responseUrl('metrics-why');
+    await h.command('/auth-why', '401', { responseUrl });
+    await h.slack.waitFor((c) => c.method === 'response_url' && c.args.id === 'metrics-why');
+    const res = await fetch(`${h.bot.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/authbot_commands_total\{name="\/auth-why",outcome="ok"\} [1-9]/);
+    expect(text).toContain('# TYPE authbot_proxy_call_duration_seconds histogram');
+    expect(text).toContain('# TYPE authbot_slack_rate_limited_total counter');
+  });
+});
