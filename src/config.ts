@@ -1,6 +1,7 @@
 // One zod schema for the environment. Nothing else in the project reads process.env.
 import { z } from 'zod';
 import { parseDuration } from './domain/duration.js';
+import { AppError } from './errors.js';
 
 export const DEFAULT_PROXY_URL = 'http://127.0.0.1:8317';
 export const DEFAULT_DATABASE_URL = 'file:./data/auth-bot.sqlite';
@@ -134,10 +135,11 @@ export interface Config {
   logLevel: LogLevel;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'bad_config';
+export class ConfigError extends AppError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('bad_config', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: 'Fix the variables named above (see README.md, "Configuration").',
+    });
     this.name = 'ConfigError';
   }
 }
