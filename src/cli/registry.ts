@@ -4,10 +4,11 @@ import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { runbookCheckCommand } from './runbook-check.js';
 import { serveCommand } from './serve.js';
+import { snapshotsCommand } from './snapshots.js';
 import { statusCommand } from './status.js';
 import type { CliCommand } from './types.js';
 import { whyCommand } from './why.js';
 
 export function commands(): CliCommand[] {
-  return [whyCommand, statusCommand, checkCommand, serveCommand, runbookCheckCommand, auditCommand];
+  return [whyCommand, statusCommand, checkCommand, snapshotsCommand, serveCommand, runbookCheckCommand, auditCommand];
 }

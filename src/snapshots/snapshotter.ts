@@ -63,6 +63,10 @@ export class Snapshotter {
     return { snapshot: same, stored: false };
   }
 
+  getSnapshot(id: string): Promise<Snapshot | null> {
+    return this.deps.store.getSnapshot(id);
+  }
+
   /** One interval tick: only the replica holding the lease snapshots. Never throws. */
   async tick(): Promise<SnapshotTaken | undefined> {
     const { store, owner, now, intervalMs, logger } = this.deps;
