@@ -98,7 +98,7 @@ export class HttpManagementClient implements ManagementClient {
       timeoutMs,
       retries: options.retries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 150,
-      logger: options.logger?.child({ component: 'cliproxy' }),
+      logger: options.logger,
       now: this.now,
     });
     this.basePath = url.pathname.replace(/\/+$/, '');

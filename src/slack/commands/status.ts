@@ -1,0 +1,76 @@
+// /auth-status [provider]: ack at once, gather the status under a deadline, answer ephemerally.
+// A hanging proxy still gets the user an answer (the error view) well within 10 s.
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { gatherStatus } from '../../cliproxy/gather-status.js';
+import { validateProvider } from '../../cliproxy/names.js';
+import type { ManagementClient } from '../../cliproxy/types.js';
+import { AppError, describeError } from '../../errors.js';
+import { type StatusView, statusErrorView, statusView } from '../views/status.js';
+
+export interface StatusCommandDeps {
+  proxy: ManagementClient;
+  logger: Logger;
+  now: () => number;
+  /** How long the answer may take in all (default 8 s: Slack users wait, the proxy may hang). */
+  deadlineMs?: number;
+}
+
+export const STATUS_DEADLINE_MS = 8000;
+
+/** Runs `work`, or rejects with AppError timeout after `ms`. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError(
+            'timeout',
+            `${what} took longer than ${(ms / 1000).toFixed(0)} s; the proxy may be hanging.`,
+            {
+              hint: 'Check that CLIProxyAPI is running and answering, and CLIPROXY_URL.',
+            },
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What /auth-status answers for `text` (an optional provider). Never throws. */
+export async function answerStatus(deps: StatusCommandDeps, text: string): Promise<StatusView> {
+  const provider = text.trim().split(/\s+/)[0] || undefined;
+  try {
+    if (provider) validateProvider(provider.toLowerCase());
+    const report = await withDeadline(
+      gatherStatus(deps.proxy, { provider: provider?.toLowerCase(), now: deps.now }),
+      deps.deadlineMs ?? STATUS_DEADLINE_MS,
+      'Reading the proxy status',
+    );
+    return statusView(report, { provider: provider?.toLowerCase() });
+  } catch (err) {
+    deps.logger.warn({ err }, '/auth-status failed');
+    return statusErrorView(describeError(err));
+  }
+}
+
+export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
+  app.command('/auth-status', async ({ command, ack, respond }) => {
+    await ack();
+    const log = deps.logger.child({
+      command: '/auth-status',
+      user: command.user_id,
+      channel: command.channel_id,
+    });
+    const started = deps.now();
+    const view = await answerStatus({ ...deps, logger: log }, command.text ?? '');
+    log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
+    await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+  });
+}
