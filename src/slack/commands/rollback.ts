@@ -82,3 +82,16 @@ export function registerRollbackCommand(app: App, deps: RollbackCommandDeps): vo
     }
   });
 }
+
+/** main.ts's registrar: /auth-rollback once the approval engine exists (it does after approvals.register). */
+export function registerRollback(
+  app: App,
+  engine: Pick<ApprovalEngine, 'requestAction'> | undefined,
+  deps: Omit<RollbackCommandDeps, 'engine'>,
+): void {
+  if (!engine) {
+    deps.logger.warn('approval engine missing: /auth-rollback not registered');
+    return;
+  }
+  registerRollbackCommand(app, { ...deps, engine });
+}
