@@ -1,0 +1,177 @@
+// The rollback action over a real ManagementClient and the fake proxy: execute (pre-rollback snapshot,
+// PUT keeping remote-management, the server's refusals reported as they are) and verify.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { classifyFailure } from '../../src/cliproxy/classify.js';
+import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
+import type { ManagementClient } from '../../src/cliproxy/types.js';
+import {
+  executeRollback,
+  prepareRollback,
+  recheckRollbackTarget,
+  verifyRollback,
+} from '../../src/domain/actions/rollback.js';
+import { parseConfigYaml } from '../../src/domain/config/blocks.js';
+import { Redactor } from '../../src/domain/redact.js';
+import { AppError } from '../../src/errors.js';
+import { Snapshotter } from '../../src/snapshots/snapshotter.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/types.js';
+import { DEFAULT_MANAGEMENT_KEY, type FakeProxy, startFakeProxy } from '../fakes/fake-proxy.js';
+
+const HASHED = '$2a$10$abcdefghijklmnopqrstuuOlwbJ0qJbtqXN9sFq4/CxyZ1q2w3e4r';
+const OLD = `api-keys: ["k-1"]\nremote-management:\n  secret-key: "old"\nproxy-url: "http://old:3128"\n`;
+const LIVE = `api-keys: ["k-1", "k-2"]\nremote-management:\n  secret-key: "${HASHED}"\n  allow-remote: false\nproxy-url: ""\n`;
+
+let proxy: FakeProxy;
+let client: HttpManagementClient;
+let store: Store;
+let snapshotter: Snapshotter;
+const clock = { t: Date.parse('2026-08-29T10:00:00Z') };
+
+async function setup(live = LIVE) {
+  proxy = await startFakeProxy({ configYaml: live });
+  client = createManagementClient({ baseUrl: proxy.url, managementKey: DEFAULT_MANAGEMENT_KEY, retries: 0 });
+  store = await openStore(`file:${join(mkdtempSync(join(tmpdir(), 'rb-')), 'bot.sqlite')}`);
+  snapshotter = new Snapshotter({
+    store,
+    client,
+    logger: pino({ level: 'silent' }),
+    now: () => clock.t++,
+    intervalMs: 60_000,
+    keep: 50,
+    owner: 'a',
+  });
+  return (await snapshotter.snapshotNow('interval', OLD)).snapshot;
+}
+
+afterEach(async () => {
+  await client?.close();
+  await store?.close();
+  await proxy?.close();
+});
+
+const deps = () => ({
+  client,
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+});
+const timing = { pollIntervalMs: 20, timeoutMs: 300, canary: { clientKey: undefined, model: undefined } };
+
+describe('rollback action', () => {
+  it('prepares a plan whose fingerprint is what a recheck reads while nothing changes', async () => {
+    const snap = await setup();
+    const prepared = await prepareRollback(client, snapshotter, snap.id);
+    expect(prepared.params.changedBlocks).toEqual(['api-keys', 'proxy-url']);
+    const again = await recheckRollbackTarget(client, prepared.plan.liveFingerprint, snap);
+    expect(again.fingerprint).toBe(prepared.plan.liveFingerprint);
+    proxy.state.configYaml = LIVE.replace('proxy-url: ""', 'proxy-url: "http://x"');
+    const changed = await recheckRollbackTarget(client, prepared.plan.liveFingerprint, snap);
+    expect(changed.fingerprint).not.toBe(prepared.plan.liveFingerprint);
+    expect(changed.change).toContain('proxy-url');
+  });
+
+  it('takes a pre-rollback snapshot, PUTs the snapshot with the live remote-management, and verifies', async () => {
+    const snap = await setup();
+    const out = await executeRollback(client, snapshotter, snap, 'req-1');
+    expect(out.kind).toBe('done');
+    if (out.kind !== 'done') return;
+    const pre = await store.getSnapshot(out.preRollbackId);
+    expect(pre).toMatchObject({ content: LIVE, reason: 'pre-rollback:req-1' });
+    const put = parseYaml(proxy.callsTo('/v0/management/config.yaml', 'PUT')[0]!.body);
+    expect(put['remote-management']).toEqual({ 'secret-key': HASHED, 'allow-remote': false });
+    expect(put['api-keys']).toEqual(['k-1']);
+    const report = await verifyRollback(deps(), out.target, snap.id, timing);
+    expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['auth/provider blocks', true],
+      ['management API', true],
+      ['running config', true],
+      ['canary', true],
+    ]);
+    expect(report.ok).toBe(true);
+  });
+
+  it.each([
+    [
+      400,
+      '{"error":"invalid_yaml","message":"yaml: line 3: did not find expected key"}',
+      'did not find expected key',
+    ],
+    [
+      422,
+      '{"error":"invalid_config","message":"claude-api-key[0]: base-url must be a URL"}',
+      'base-url must be a URL',
+    ],
+    [
+      500,
+      '{"error":"write_failed","message":"open config.yaml: read-only file system"}',
+      'read-only file system',
+    ],
+  ])(
+    'reports a %s from PUT with the server message and changes nothing else',
+    async (status, body, words) => {
+      const snap = await setup();
+      const refusing: ManagementClient = Object.assign(Object.create(client) as ManagementClient, {
+        putConfigYaml: async () => {
+          throw classifyFailure(
+            { status, headers: {}, text: body, durationMs: 1 },
+            'PUT',
+            '/v0/management/config.yaml',
+            'v7',
+            new Redactor(),
+          );
+        },
+      });
+      const out = await executeRollback(refusing, snapshotter, snap, 'req-2');
+      expect(out.kind).toBe('failed');
+      expect(out.summary).toContain(words);
+      expect(out.summary).toContain('Nothing else was changed');
+      expect(proxy.state.configYaml).toBe(LIVE);
+    },
+  );
+
+  it('fails verification when the live blocks still differ, naming them', async () => {
+    const snap = await setup();
+    const report = await verifyRollback(deps(), parseConfigYaml(snap.content), snap.id, timing);
+    expect(report.ok).toBe(false);
+    expect(report.checks[0]).toMatchObject({ name: 'auth/provider blocks', ok: false });
+    expect(report.checks[0]?.detail).toContain('api-keys, proxy-url');
+  });
+
+  it('fails verification when the management API stopped answering, with its runbook row', async () => {
+    const snap = await setup();
+    proxy.state.managementKey = undefined; // management switched off: 404 everywhere
+    const report = await verifyRollback(deps(), parseConfigYaml(snap.content), snap.id, timing);
+    expect(report.ok).toBe(false);
+    expect(report.checks[0]).toMatchObject({ name: 'management API', ok: false, runbook: 'refresh-404' });
+  });
+
+  it('runs the canary when configured and fails on its answer', async () => {
+    const snap = await setup();
+    proxy.state.canary = {
+      status: 503,
+      body: { error: { message: 'auth_unavailable: no auth available', code: 'auth_unavailable' } },
+    };
+    await executeRollback(client, snapshotter, snap, 'req-3');
+    const report = await verifyRollback(deps(), parseConfigYaml(OLD), snap.id, {
+      ...timing,
+      canary: { clientKey: 'k-1', model: 'm' },
+    });
+    expect(report.checks.at(-1)).toMatchObject({ name: 'canary', ok: false, runbook: 'auth-unavailable' });
+    expect(report.runbook).toBe('auth-unavailable');
+  });
+
+  it('refuses unknown snapshots and snapshots equal to the live config', async () => {
+    await setup(OLD);
+    await expect(prepareRollback(client, snapshotter, '20200101-000000-abcd')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const [same] = await store.listSnapshots(1);
+    await expect(prepareRollback(client, snapshotter, same!.id)).rejects.toBeInstanceOf(AppError);
+    await expect(prepareRollback(client, snapshotter, same!.id)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
