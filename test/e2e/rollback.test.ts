@@ -17,7 +17,7 @@ import { type Harness, startHarness } from './harness.js';
 
 const POLICY = `
 channels: [C0INCIDENT]
-approvers: { users: [U0ALICE, U0BOB, U0REQ] }
+approvers: { users: [U0ALICE, U0BOB, U0CAROL, U0REQ] }
 actions:
   rollback: { cooldown: 0s }
 `;
@@ -222,6 +222,25 @@ describe('/auth-rollback over HTTP', () => {
     expect(reapplied['proxy-url']).toBe('');
 
     await expectNothingLeaked();
+  });
+
+  it('executes at most once when the last two approvals race', async () => {
+    await start();
+    const goodId = await firstSnapshotId();
+    await putConfig(BAD);
+    const { id } = await requestRollback(goodId);
+    await click(w(), 'approve', id, 'U0ALICE');
+    await updateFor(w(), '1 of 2');
+    const acks = await Promise.all([
+      click(w(), 'approve', id, 'U0BOB'),
+      click(w(), 'approve', id, 'U0CAROL'),
+      click(w(), 'approve', id, 'U0BOB'),
+    ]);
+    expect(acks.map((r) => r.status)).toEqual([200, 200, 200]);
+    await updateFor(w(), 'Verified');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(2); // ours + exactly one rollback
+    expect((await h.bot.store.listExecutions()).filter((e) => e.requestId === id)).toHaveLength(1);
   });
 
   it('makes the request stale when the live auth blocks change before approval', async () => {

@@ -80,6 +80,21 @@ function diffValues(path: string, a: unknown, b: unknown, out: ValueChange[]): v
   const na = normalizeValue(a);
   const nb = normalizeValue(b);
   if (na === undefined || nb === undefined) {
+    // a whole list or map added or removed: show it item by item (one line each, easier to read and to cut)
+    const present = na ?? nb;
+    if (Array.isArray(present) && !present.every(isScalar)) {
+      diffLists(
+        path,
+        na === undefined ? [] : (na as unknown[]),
+        nb === undefined ? [] : (nb as unknown[]),
+        out,
+      );
+      return;
+    }
+    if (Array.isArray(present)) {
+      diffScalarLists(path, (na ?? []) as unknown[], (nb ?? []) as unknown[], out);
+      return;
+    }
     out.push(change(path, na, nb));
     return;
   }
