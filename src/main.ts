@@ -1,10 +1,12 @@
 // Composition root: config in, a running bot out. Builds the logger, runbook, store, proxy client,
 // approval engine and Slack app; starts them; stops them in order.
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, webApi } from '@slack/bolt';
 import type { DestinationStream, Logger } from 'pino';
+import { createApprovalWiring, loadApprovalPolicy } from './approvals/compose.js';
 import { createManagementClient } from './cliproxy/client.js';
 import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
@@ -15,7 +17,10 @@ import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.
 import { createLogger } from './logger.js';
 import { registerWhyShareAction } from './slack/actions/why-share.js';
 import { createSlackApp, type Registrar } from './slack/app.js';
+import { registerRollback } from './slack/commands/rollback.js';
 import { registerWhyCommand } from './slack/commands/why.js';
+import { createRollbackPlugin } from './snapshots/rollback-action.js';
+import { Snapshotter } from './snapshots/snapshotter.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
@@ -25,6 +30,8 @@ export interface BotOptions {
   /** Web API client overrides (tests shorten retries). */
   slackClientOptions?: Partial<webApi.WebClientOptions>;
   now?: () => number;
+  /** Lifecycle (issue 6): how long stop() waits for running executions (default 10 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface RunningBot {
@@ -98,11 +105,41 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const metrics = createMetrics();
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
+  const policy = await loadApprovalPolicy(config, logger); // approvals (issue 4): bad file -> bad_config
   const store = await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger });
   const proxy = createManagementClient({
     baseUrl: config.proxy.url,
     managementKey: config.proxy.managementKey,
     logger: logger.child({ component: 'cliproxy' }),
+  });
+
+  // approvals (issue 4): engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
+  // --- snapshots and rollback (issue 5): snapshotter, rollback plugged into the engine, pre-mutation snapshots
+  const snapshotter = new Snapshotter({
+    store,
+    client: proxy,
+    logger: logger.child({ component: 'snapshots' }),
+    now: options.now ?? Date.now,
+    intervalMs: config.snapshot.intervalMs,
+    keep: config.snapshot.keep,
+    owner: `snapshotter-${randomUUID().slice(0, 8)}`,
+  });
+  const rollback = {
+    plugins: [createRollbackPlugin(snapshotter)],
+    beforeMutation: async (request: { id: string }) => {
+      await snapshotter.snapshotNow(`pre-mutation:${request.id}`);
+    },
+  };
+  // --- end snapshots and rollback ---
+  const approvals = createApprovalWiring({
+    config,
+    policy,
+    logger,
+    store,
+    client: proxy,
+    runbook,
+    ...rollback,
+    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
   });
 
   const probes: ReadinessProbe[] = [
@@ -122,6 +159,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),
+    (app) => approvals.register(app),
+    (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5
   ];
   const { app, commands } = createSlackApp(
     {
@@ -150,6 +189,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     { url, mode: config.slack.socketMode ? 'socket' : 'http', proxy: config.proxy.url },
     'auth-bot started',
   );
+  approvals.start();
+  snapshotter.start(); // issue 5
 
   let stopped = false;
   return {
@@ -165,6 +206,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       stopped = true;
       logger.info('auth-bot stopping');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping Slack app'));
+      await approvals.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping approvals'));
+      await snapshotter
+        .stop()
+        .catch((err: unknown) => logger.warn({ err }, 'error while stopping snapshots')); // issue 5
       if (healthServer) {
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer.close(() => resolve()));

@@ -16,6 +16,7 @@ import {
 } from './context.js';
 import { type CreateResult, createRequest, type NewRequestInput } from './create-request.js';
 import { pluginRegistry } from './plugins.js';
+import { HEARTBEAT_MS, heartbeat, interruptOwn, recoverInterrupted } from './recover.js';
 import { paramsOf } from './request-data.js';
 import { type FixInput, requestFix } from './request-fix.js';
 import { runExecution } from './run-execution.js';
@@ -42,12 +43,27 @@ export interface ApprovalEngine {
   recentRequests(limit?: number): Promise<ApprovalRequest[]>;
   /** Resolves when every execution started so far has finished. */
   drain(): Promise<void>;
+  // --- lifecycle (issue 6): liveness lease, recovery of dead replicas' executions, bounded drain ---
+  /**
+   * Renews this replica's liveness lease, interrupts executions left running by dead replicas (returns
+   * how many), then keeps doing both every HEARTBEAT_MS until stop(). Call before serving clicks.
+   */
+  start(): Promise<number>;
+  /** Interrupts executions left running by replicas whose liveness lease lapsed; returns how many. */
+  recoverInterrupted(): Promise<number>;
+  /**
+   * Graceful stop: waits up to timeoutMs for running executions, then marks this replica's unfinished ones
+   * interrupted (reported in their threads). Further results of those executions are not reported.
+   */
+  stop(timeoutMs: number): Promise<{ drained: boolean; interrupted: number }>;
+  // --- end lifecycle ---
 }
 
 const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
   const inFlight = new Set<Promise<unknown>>();
+  let lifeTimer: NodeJS.Timeout | undefined; // lifecycle (issue 6)
   const ctx: EngineContext = {
     store: deps.store,
     policy: deps.policy,
@@ -130,5 +146,38 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     async drain() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    // --- lifecycle (issue 6) ---
+    async start() {
+      await heartbeat(ctx);
+      const recovered = await recoverInterrupted(ctx);
+      if (!lifeTimer) {
+        lifeTimer = setInterval(() => {
+          void heartbeat(ctx)
+            .then(() => recoverInterrupted(ctx))
+            .catch((err: unknown) => deps.logger.warn({ err }, 'replica heartbeat failed'));
+        }, HEARTBEAT_MS);
+        lifeTimer.unref();
+      }
+      return recovered;
+    },
+    recoverInterrupted: () => recoverInterrupted(ctx),
+    async stop(timeoutMs) {
+      clearInterval(lifeTimer);
+      lifeTimer = undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        (async () => {
+          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+          return true;
+        })(),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      const interrupted = drained ? 0 : await interruptOwn(ctx);
+      return { drained, interrupted };
+    },
+    // --- end lifecycle ---
   };
 }

@@ -27,15 +27,9 @@ async function interrupt(ctx: EngineContext, execution: Execution, by: string): 
   const now = ctx.now();
   const s = scope(ctx, execution.requestId);
   await ctx.store.finishExecution(execution.requestId, 'interrupted', now);
-  const moved = await ctx.store.transition(
-    execution.requestId,
-    ['approved', 'running'],
-    'interrupted',
-    now,
-    {
-      result: { reason: 'interrupted', owner: execution.owner, detectedBy: by },
-    },
-  );
+  const moved = await ctx.store.transition(execution.requestId, ['approved', 'running'], 'interrupted', now, {
+    result: { reason: 'interrupted', owner: execution.owner, detectedBy: by },
+  });
   await s.audit('execution.interrupted', null, { owner: execution.owner, detectedBy: by });
   ctx.logger.warn(
     { requestId: execution.requestId, owner: execution.owner, detectedBy: by },

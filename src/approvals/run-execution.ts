@@ -18,7 +18,7 @@ async function finish(
   request: ApprovalRequest,
   state: 'verified' | 'failed',
   result: RequestResult,
-): Promise<void> {
+): Promise<boolean> {
   const now = ctx.now();
   const done = await ctx.store.transition(request.id, ['running', 'approved'], state, now, {
     result: result as Record<string, unknown>,
@@ -26,6 +26,8 @@ async function finish(
   await ctx.store.finishExecution(request.id, state, now);
   await s.audit(`request.${state}`, null, { ...result });
   if (done) await refreshMessage(ctx, s, done);
+  // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
+  return done !== null;
 }
 
 async function act(
@@ -135,7 +137,7 @@ export async function runExecution(ctx: EngineContext, approved: ApprovalRequest
         canary: ctx.canary,
         verify: ctx.verify,
       });
-      await finish(ctx, s, running, out.state, out.result);
+      if (!(await finish(ctx, s, running, out.state, out.result))) return;
       await reply(s, running, out.message);
       return;
     }
@@ -145,15 +147,24 @@ export async function runExecution(ctx: EngineContext, approved: ApprovalRequest
     const outcome = await act(ctx, s, running, deps);
     await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });
     if (outcome.kind === 'route_missing') {
-      await finish(ctx, s, running, 'failed', {
-        reason: outcome.summary,
-        outcome: 'no management refresh route',
-      });
+      if (
+        !(await finish(ctx, s, running, 'failed', {
+          reason: outcome.summary,
+          outcome: 'no management refresh route',
+        }))
+      )
+        return;
       await offerAlternatives(ctx, s, running, outcome);
       return;
     }
     if (outcome.kind === 'failed') {
-      await finish(ctx, s, running, 'failed', { reason: outcome.summary, runbook: outcome.runbook ?? null });
+      if (
+        !(await finish(ctx, s, running, 'failed', {
+          reason: outcome.summary,
+          runbook: outcome.runbook ?? null,
+        }))
+      )
+        return;
       await reply(s, running, `:x: Failed: ${outcome.summary}`);
       return;
     }
@@ -171,12 +182,15 @@ export async function runExecution(ctx: EngineContext, approved: ApprovalRequest
       elapsedMs: report.elapsedMs,
     });
     const state = report.ok ? 'verified' : 'failed';
-    await finish(ctx, s, running, state, {
-      outcome: outcome.summary,
-      verification: true,
-      checks: report.checks,
-      runbook: report.runbook ?? null,
-    });
+    if (
+      !(await finish(ctx, s, running, state, {
+        outcome: outcome.summary,
+        verification: true,
+        checks: report.checks,
+        runbook: report.runbook ?? null,
+      }))
+    )
+      return;
     const head = report.ok
       ? ':large_green_circle: *Verified*'
       : `:red_circle: *Verification failed*${report.runbook ? ` (runbook: \`${report.runbook}\`)` : ''}`;
@@ -184,11 +198,14 @@ export async function runExecution(ctx: EngineContext, approved: ApprovalRequest
   } catch (err) {
     const d = describeError(err);
     ctx.logger.warn({ err, requestId: running.id }, 'action failed');
-    await finish(ctx, s, running, 'failed', {
-      reason: d.message,
-      runbook: d.runbook ?? null,
-      hint: d.hint ?? null,
-    });
+    if (
+      !(await finish(ctx, s, running, 'failed', {
+        reason: d.message,
+        runbook: d.runbook ?? null,
+        hint: d.hint ?? null,
+      }))
+    )
+      return;
     await reply(
       s,
       running,

@@ -174,10 +174,10 @@ describe('the approval engine', () => {
     });
     if (!offered.ok) throw new Error(offered.reason);
     expect(offered.request.action).toBe('relogin');
-    expect(w.client.count('startLogin')).toBe(0);
+    expect(w.client.count('startLogin')).toBe(1); // the probe: does this build have the kiro login route?
     await approve(offered.request.id, 'U0BOB');
     await w.engine.drain();
-    expect(w.client.count('startLogin')).toBe(1);
+    expect(w.client.count('startLogin')).toBe(2);
     expect(w.client.count('loginStatus s1')).toBe(2);
     expect(w.messenger.texts('thread').join('\n')).toContain('https://login.example/authorize');
     expect((await w.store.getRequest(offered.request.id))?.state).toBe('verified');

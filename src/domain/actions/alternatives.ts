@@ -14,25 +14,35 @@ export interface Alternative {
   credentials: string[]; // for reenable: which ones
 }
 
-/** Probes that never change anything on the proxy. */
+/** Probes of what a build supports. None of them changes a credential or the config. */
 export interface RouteProbes {
-  /** True when the management OAuth status route answers (GET /get-auth-status, harmless for an unknown state). */
-  hasLoginRoutes(): Promise<boolean>;
+  /**
+   * True when this build can log in to `provider` through the management OAuth routes: GET /get-auth-status
+   * answers, and GET /<provider>-auth-url answers (this starts a login session on the proxy that simply
+   * times out unused; it changes no credential).
+   */
+  hasLoginRoute(provider: string): Promise<boolean>;
   /** True when POST /v0/oauth/kiro/refresh exists. Undefined: cannot tell without calling it. */
   hasLegacyKiroRefresh?(): Promise<boolean | undefined>;
+}
+
+async function answers(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'route_missing') return false;
+    if (err instanceof AppError && err.code === 'bad_request') return true; // the route exists
+    throw err;
+  }
 }
 
 /** Default probes over the ManagementClient. */
 export function clientProbes(client: ManagementClient): RouteProbes {
   return {
-    async hasLoginRoutes() {
-      try {
-        await client.loginStatus('auth-bot-probe');
-        return true;
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'route_missing') return false;
-        throw err;
-      }
+    async hasLoginRoute(provider) {
+      if (!(await answers(() => client.loginStatus('auth-bot-probe')))) return false;
+      return answers(() => client.startLogin(provider));
     },
   };
 }
@@ -43,7 +53,7 @@ export async function findAlternatives(
   states: readonly CredentialState[],
 ): Promise<Alternative[]> {
   const out: Alternative[] = [];
-  if (await probes.hasLoginRoutes()) {
+  if (await probes.hasLoginRoute(provider)) {
     out.push({
       kind: 'relogin',
       label: `Request re-login (${provider})`.slice(0, 75),
