@@ -1,5 +1,7 @@
 // Config snapshots and approval-gated /auth-rollback end to end: the real bot over HTTP, fake Slack,
 // fake CLIProxyAPI. Configs full of secrets; none may appear in Slack, logs or the audit trail.
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -241,6 +243,50 @@ describe('/auth-rollback over HTTP', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(2); // ours + exactly one rollback
     expect((await h.bot.store.listExecutions()).filter((e) => e.requestId === id)).toHaveLength(1);
+  });
+
+  it('expires like any request: no approval in time, nothing changed, late clicks refused', async () => {
+    proxy = await startFakeProxy({ configYaml: GOOD, clientKeys: [CLIENT_KEY] });
+    h = await startHarness({
+      policy: POLICY.replace('rollback: { cooldown: 0s }', 'rollback: { cooldown: 0s, ttl: 1s }'),
+      env: {
+        CLIPROXY_URL: proxy.url,
+        CLIPROXY_MANAGEMENT_KEY: DEFAULT_MANAGEMENT_KEY,
+        AUTHBOT_SNAPSHOT_INTERVAL: '1h',
+      },
+    });
+    const goodId = await firstSnapshotId();
+    await putConfig(BAD);
+    const { id } = await requestRollback(goodId);
+    await updateFor(w(), 'Expired', 8000);
+    await click(w(), 'approve', id, 'U0ALICE');
+    await ephemeralFor(w(), 'U0ALICE', 'expired');
+    expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(1); // ours only
+  });
+
+  it('with AUTHBOT_SNAPSHOT_KEY the bot stores snapshots encrypted: no secret in the database file', async () => {
+    proxy = await startFakeProxy({ configYaml: GOOD, clientKeys: [CLIENT_KEY] });
+    h = await startHarness({
+      policy: POLICY,
+      env: {
+        CLIPROXY_URL: proxy.url,
+        CLIPROXY_MANAGEMENT_KEY: DEFAULT_MANAGEMENT_KEY,
+        AUTHBOT_SNAPSHOT_INTERVAL: '1h',
+        AUTHBOT_SNAPSHOT_KEY: Buffer.alloc(32, 1).toString('base64'),
+      },
+    });
+    await firstSnapshotId(); // decrypted through the store
+    await h.stop();
+    const file = String(h.env.AUTHBOT_DATABASE_URL).slice('file:'.length);
+    const raw = new Database(file, { readonly: true });
+    const rows = raw.prepare('SELECT content, encrypted FROM snapshots').all() as {
+      content: string;
+      encrypted: number;
+    }[];
+    raw.close();
+    expect(rows.map((r) => r.encrypted)).toEqual([1]);
+    expect(leakedSecrets(rows[0]!.content)).toEqual([]);
+    expect(leakedSecrets(readFileSync(file).toString('latin1'))).toEqual([]);
   });
 
   it('makes the request stale when the live auth blocks change before approval', async () => {
