@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type BotOptions, type RunningBot, startBot } from '../../src/main.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.js';
 import { nowSeconds, signSlackRequest } from './signing.js';
 
@@ -21,6 +21,8 @@ export interface StartOptions {
   slack?: FakeSlack;
   /** Reuse a data directory (e.g. across a restart). */
   dataDir?: string;
+  /** Extra startBot options (e.g. drainTimeoutMs). */
+  botOptions?: Omit<BotOptions, 'logDestination'>;
 }
 
 export interface Harness {
@@ -77,6 +79,7 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   const bot = await startBot(loadConfig(env), {
     logDestination: destination,
     slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
+    ...options.botOptions,
   });
   const endpoint = `${bot.url}/slack/events`;
   const post = (body: string, headers: Record<string, string>) =>

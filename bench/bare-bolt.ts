@@ -1,0 +1,29 @@
+// The baseline for the ack benchmark: a bare Bolt app (HTTP mode) that only acknowledges one slash command.
+// Run as a child process by bench/run.ts: BENCH_PORT, BENCH_COMMAND, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN,
+// SLACK_API_URL (the fake Slack, for auth.test at init).
+import { App, LogLevel } from '@slack/bolt';
+
+const env = process.env;
+const app = new App({
+  signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+  token: env.SLACK_BOT_TOKEN ?? '',
+  deferInitialization: true,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: env.SLACK_API_URL ?? '', retryConfig: { retries: 0 } },
+  customRoutes: [
+    {
+      path: '/healthz',
+      method: 'GET',
+      handler: (_req, res) => {
+        res.writeHead(200);
+        res.end('ok');
+      },
+    },
+  ],
+});
+app.command(env.BENCH_COMMAND ?? '/auth-status', async ({ ack }) => {
+  await ack();
+});
+await app.init();
+await app.start({ port: Number(env.BENCH_PORT), host: '127.0.0.1' });
+process.once('SIGTERM', () => void app.stop().then(() => process.exit(0)));
