@@ -4,12 +4,12 @@
 // auth/provider blocks equal the snapshot's (parsed, not file hashes: the server rewrites the key as a
 // bcrypt hash), the management API still answers, the running config reloaded, the canary passes.
 import type { ManagementClient } from '../../cliproxy/types.js';
+import { AppError, describeError } from '../../errors.js';
+import type { Snapshot } from '../../store/types.js';
 import { type ConfigMap, changedAuthBlocks, parseConfigYaml, sameValue } from '../config/blocks.js';
 import { formatBlockDiffs } from '../config/diff.js';
 import { fingerprintAuthBlocks } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
-import { AppError, describeError } from '../../errors.js';
-import type { Snapshot } from '../../store/types.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
 import { runCanary } from './verify.js';
 
