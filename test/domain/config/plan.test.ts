@@ -52,6 +52,12 @@ describe('planRollback', () => {
     );
   });
 
+  it('drops the snapshot block when the live config has none (management enabled another way)', () => {
+    const plan = planRollback(SNAPSHOT, 'api-keys: [key-one]\n');
+    expect(parseConfigYaml(plan.yaml)['remote-management']).toBeUndefined();
+    expect(plan.remoteManagement).toBe('absent');
+  });
+
   it('names the changed auth/provider blocks and, separately, the other changed keys', () => {
     const plan = planRollback(SNAPSHOT, LIVE);
     expect(plan.changedBlocks).toEqual(['api-keys', 'proxy-url']);
