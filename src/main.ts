@@ -15,12 +15,14 @@ import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
 import { createLogger } from './logger.js';
+import { registerCheckAction } from './slack/actions/check.js';
 import { registerWhyShareAction } from './slack/actions/why-share.js';
 import { createSlackApp, type Registrar } from './slack/app.js';
 import { registerRollback } from './slack/commands/rollback.js';
+import { registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
-import { Snapshotter } from './snapshots/snapshotter.js';
+import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
@@ -103,6 +105,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const metrics = createMetrics();
+  const now = options.now ?? Date.now;
+  const unencrypted = snapshotWarning(config);
+  if (unencrypted) logger.warn(unencrypted);
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
   const policy = await loadApprovalPolicy(config, logger); // approvals (issue 4): bad file -> bad_config
@@ -119,7 +124,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     store,
     client: proxy,
     logger: logger.child({ component: 'snapshots' }),
-    now: options.now ?? Date.now,
+    now,
     intervalMs: config.snapshot.intervalMs,
     keep: config.snapshot.keep,
     owner: `snapshotter-${randomUUID().slice(0, 8)}`,
@@ -159,6 +164,15 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),
+    (app) => registerStatusCommand(app, { proxy, logger, now }),
+    (app) =>
+      registerCheckAction(app, {
+        proxy,
+        logger,
+        now,
+        clientKey: config.proxy.clientKey,
+        canaryModel: config.proxy.canaryModel,
+      }),
     (app) => approvals.register(app),
     (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5
   ];

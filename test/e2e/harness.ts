@@ -60,7 +60,6 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     PORT: '0',
     HOST: '127.0.0.1',
     AUTHBOT_DATABASE_URL: `file:${join(dataDir, 'auth-bot.sqlite')}`,
-    AUTHBOT_POLICY_FILE: join(dataDir, 'absent-policy.yml'),
     LOG_LEVEL: 'debug',
     ...options.env,
   };
