@@ -129,8 +129,9 @@ export class HttpManagementClient implements ManagementClient {
     } catch (err) {
       const e =
         err instanceof AppError ? err : new AppError('internal', 'Unexpected error while probing the proxy.');
-      // any HTTP answer (401, 403, 404) proves the server is up
-      const reachable = e.code !== 'unreachable' && e.code !== 'timeout';
+      // any HTTP answer (401, 403, 404) proves the server is up; an unset key means we never asked
+      const notAsked = e.details?.reason === 'key_not_set';
+      const reachable = e.code !== 'unreachable' && e.code !== 'timeout' && !notAsked;
       return {
         url,
         reachable,

@@ -14,6 +14,7 @@ export function missingKeyError(): AppError {
     {
       runbook: 'refresh-401',
       hint: KEY_HINT,
+      details: { reason: 'key_not_set' },
     },
   );
 }

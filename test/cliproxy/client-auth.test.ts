@@ -35,6 +35,7 @@ describe('management client: keys, 401 latch and 403s', () => {
     expect(err).toMatchObject({ code: 'unauthorized', runbook: 'refresh-401' });
     expect(err.message).toContain('CLIPROXY_MANAGEMENT_KEY is not set');
     expect(err.hint).toContain('CLIPROXY_MANAGEMENT_KEY');
+    expect(await client.probe()).toMatchObject({ reachable: false, error: { code: 'unauthorized' } });
     expect(proxy.calls).toHaveLength(0);
     await client.close();
   });
