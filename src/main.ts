@@ -23,6 +23,7 @@ import { registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
 import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
+import { meterStore } from './store/metered.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
@@ -111,11 +112,15 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
   const policy = await loadApprovalPolicy(config, logger); // approvals (issue 4): bad file -> bad_config
-  const store = await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger });
+  const store = meterStore(
+    await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger }),
+    metrics,
+  );
   const proxy = createManagementClient({
     baseUrl: config.proxy.url,
     managementKey: config.proxy.managementKey,
     logger: logger.child({ component: 'cliproxy' }),
+    onRequest: ({ route, status, durationMs }) => metrics.proxyCall(route, status, durationMs / 1000),
   });
 
   // approvals (issue 4): engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper

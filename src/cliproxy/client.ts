@@ -26,7 +26,7 @@ import {
   setStatusResponse,
 } from './schemas.js';
 import { summarizeToken } from './token-summary.js';
-import { type HttpRequest, type HttpResponse, Transport } from './transport.js';
+import { type HttpRequest, type HttpResponse, type RequestInfo, Transport } from './transport.js';
 import type {
   AuthFile,
   CanaryResult,
@@ -57,6 +57,8 @@ export interface ManagementClientOptions {
   retryDelayMs?: number;
   logger?: Logger;
   now?: () => number;
+  /** Observes every HTTP attempt (method, route, status, duration): the bot feeds its metrics with it. */
+  onRequest?: (info: RequestInfo) => void;
 }
 
 type Method = HttpRequest['method'];
@@ -100,6 +102,7 @@ export class HttpManagementClient implements ManagementClient {
       retryDelayMs: options.retryDelayMs ?? 150,
       logger: options.logger,
       now: this.now,
+      onRequest: options.onRequest,
     });
     this.basePath = url.pathname.replace(/\/+$/, '');
   }

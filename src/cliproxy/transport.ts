@@ -12,6 +12,15 @@ export interface TransportOptions {
   retryDelayMs: number;
   logger: Logger | undefined;
   now: () => number;
+  /** Called after every attempt (metrics): the route without its query, the status or "error". */
+  onRequest?: ((info: RequestInfo) => void) | undefined;
+}
+
+export interface RequestInfo {
+  method: string;
+  route: string;
+  status: string;
+  durationMs: number;
 }
 
 export interface HttpRequest {
@@ -72,7 +81,7 @@ export class Transport {
   }
 
   private async attempt(req: HttpRequest, remainingMs: number, attempt: number): Promise<HttpResponse> {
-    const { dispatcher, baseUrl, logger, now } = this.options;
+    const { dispatcher, baseUrl, logger, now, onRequest } = this.options;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(TIMED_OUT), remainingMs);
     const started = now();
@@ -94,6 +103,7 @@ export class Transport {
         { method: req.method, route, status: res.statusCode, durationMs, attempt },
         'cliproxy request',
       );
+      onRequest?.({ method: req.method, route, status: String(res.statusCode), durationMs });
       return { status: res.statusCode, headers: res.headers, text, durationMs };
     } catch (err) {
       const durationMs = now() - started;
@@ -108,6 +118,7 @@ export class Transport {
         },
         'cliproxy request failed',
       );
+      onRequest?.({ method: req.method, route, status: timedOut ? 'timeout' : 'error', durationMs });
       throw timedOut ? TIMED_OUT : err;
     } finally {
       clearTimeout(timer);

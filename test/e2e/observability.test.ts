@@ -1,5 +1,6 @@
 // /healthz, /readyz and /metrics of the running bot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askRefresh, click, startWorld, updateFor } from '../approvals/e2e-helpers.js';
 import { DEFAULT_MANAGEMENT_KEY, type FakeProxy, startFakeProxy } from '../fakes/fake-proxy.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -61,5 +62,26 @@ describe('health and metrics', () => {
     expect(text).toMatch(/authbot_commands_total\{name="\/auth-why",outcome="ok"\} [1-9]/);
     expect(text).toContain('# TYPE authbot_proxy_call_duration_seconds histogram');
     expect(text).toContain('# TYPE authbot_slack_rate_limited_total counter');
+    expect(text).toMatch(
+      /authbot_proxy_call_duration_seconds_count\{route="\/v0\/management\/config",status="200"\} [1-9]/,
+    );
+  });
+
+  it('counts requests by state, executions and verifications after an approved refresh', async () => {
+    const w = await startWorld();
+    try {
+      const { id } = await askRefresh(w);
+      await click(w, 'approve', id, 'U0ALICE');
+      await updateFor(w, 'Verified');
+      const text = await (await fetch(`${w.h.bot.url}/metrics`)).text();
+      for (const state of ['pending', 'approved', 'running', 'verified']) {
+        expect(text).toContain(`authbot_requests_total{action="refresh",state="${state}"} 1`);
+      }
+      expect(text).toContain('authbot_executions_total{action="refresh",outcome="verified"} 1');
+      expect(text).toContain('authbot_verifications_total{action="refresh",outcome="passed"} 1');
+      expect(text).toMatch(/authbot_commands_total\{name="approve",outcome="ok"\} 1/);
+    } finally {
+      await w.close();
+    }
   });
 });
