@@ -148,6 +148,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     store,
     client: proxy,
     runbook,
+    onSlackError: (method, error) => metrics.slackError(method, error),
+    onSlackRateLimited: (method) => metrics.slackRateLimited(method),
     ...rollback,
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
   });

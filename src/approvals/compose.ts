@@ -40,6 +40,9 @@ export interface ApprovalWiringDeps {
   // --- end plugged actions ---
   /** Lifecycle (issue 6): how long stop() waits for running executions before marking them interrupted (default 10 s). */
   drainTimeoutMs?: number;
+  /** Slack API errors and rate limits seen by the messenger (metrics). */
+  onSlackError?: (method: string, error: string) => void;
+  onSlackRateLimited?: (method: string) => void;
 }
 
 export interface ApprovalWiring {
@@ -81,7 +84,12 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
       engine = createApprovalEngine({
         store,
         client: deps.client,
-        messenger: createSlackMessenger({ client: app.client, logger }),
+        messenger: createSlackMessenger({
+          client: app.client,
+          logger,
+          ...(deps.onSlackError ? { onError: deps.onSlackError } : {}),
+          ...(deps.onSlackRateLimited ? { onRateLimited: deps.onSlackRateLimited } : {}),
+        }),
         policy,
         resolveGroupMembers,
         logger,

@@ -13,6 +13,9 @@ export interface SlackMessengerOptions {
   /** Attempts for a rate-limited call (default 4). */
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Observes failed and rate-limited calls (metrics). */
+  onError?: (method: string, error: string) => void;
+  onRateLimited?: (method: string) => void;
 }
 
 function isRateLimited(err: unknown): number | undefined {
@@ -43,12 +46,14 @@ export function createSlackMessenger(options: SlackMessengerOptions): Messenger 
         return await fn();
       } catch (err) {
         const wait = isRateLimited(err);
+        if (wait !== undefined) options.onRateLimited?.(method);
         if (wait !== undefined && attempt < attempts) {
           logger.warn({ method, attempt, waitMs: wait }, 'Slack rate-limited a call; retrying');
           await sleep(Math.min(wait, 30_000));
           continue;
         }
         logger.error({ method, error: errorCode(err), err }, 'Slack call failed');
+        options.onError?.(method, errorCode(err));
         return undefined;
       }
     }

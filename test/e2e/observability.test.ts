@@ -71,6 +71,10 @@ describe('health and metrics', () => {
     const w = await startWorld();
     try {
       const { id } = await askRefresh(w);
+      w.h.slack.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
+      await click(w, 'approve', id, 'U0REQ'); // self-approval: refused, and the ephemeral refusal fails
+      await w.h.slack.waitFor((c) => c.method === 'chat.postEphemeral');
+      w.h.slack.failNext('chat.update', { status: 429, retryAfter: 1 });
       await click(w, 'approve', id, 'U0ALICE');
       await updateFor(w, 'Verified');
       const text = await (await fetch(`${w.h.bot.url}/metrics`)).text();
@@ -79,7 +83,9 @@ describe('health and metrics', () => {
       }
       expect(text).toContain('authbot_executions_total{action="refresh",outcome="verified"} 1');
       expect(text).toContain('authbot_verifications_total{action="refresh",outcome="passed"} 1');
-      expect(text).toMatch(/authbot_commands_total\{name="approve",outcome="ok"\} 1/);
+      expect(text).toMatch(/authbot_commands_total\{name="approve",outcome="ok"\} 2/);
+      expect(text).toContain('authbot_slack_api_errors_total{method="chat.postEphemeral",error="user_not_in_channel"} 1');
+      expect(text).toMatch(/authbot_slack_rate_limited_total\{method="chat.update"\} [1-9]/);
     } finally {
       await w.close();
     }
