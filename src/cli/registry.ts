@@ -10,5 +10,13 @@ import type { CliCommand } from './types.js';
 import { whyCommand } from './why.js';
 
 export function commands(): CliCommand[] {
-  return [whyCommand, statusCommand, checkCommand, snapshotsCommand, serveCommand, runbookCheckCommand, auditCommand];
+  return [
+    whyCommand,
+    statusCommand,
+    checkCommand,
+    snapshotsCommand,
+    serveCommand,
+    runbookCheckCommand,
+    auditCommand,
+  ];
 }

@@ -84,7 +84,9 @@ describe('health and metrics', () => {
       expect(text).toContain('authbot_executions_total{action="refresh",outcome="verified"} 1');
       expect(text).toContain('authbot_verifications_total{action="refresh",outcome="passed"} 1');
       expect(text).toMatch(/authbot_commands_total\{name="approve",outcome="ok"\} 2/);
-      expect(text).toContain('authbot_slack_api_errors_total{method="chat.postEphemeral",error="user_not_in_channel"} 1');
+      expect(text).toContain(
+        'authbot_slack_api_errors_total{method="chat.postEphemeral",error="user_not_in_channel"} 1',
+      );
       expect(text).toMatch(/authbot_slack_rate_limited_total\{method="chat.update"\} [1-9]/);
     } finally {
       await w.close();
