@@ -1,14 +1,16 @@
 // /auth-audit: recent requests and their outcome, ephemerally.
 import type { App } from '@slack/bolt';
-import { listAuditRows } from '../../approvals/audit-summary.js';
+import { listAuditRows, listRequestEvents } from '../../approvals/audit-summary.js';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/types.js';
-import { renderAudit } from '../views/audit.js';
+import { renderAudit, renderRequestEvents } from '../views/audit.js';
 
 export interface AuditCommandDeps {
   store: Store;
   logger: Logger;
 }
+
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function registerAuditCommand(app: App, deps: AuditCommandDeps): void {
   app.command('/auth-audit', async ({ command, ack, respond }) => {
@@ -19,7 +21,18 @@ export function registerAuditCommand(app: App, deps: AuditCommandDeps): void {
       channel: command.channel_id,
     });
     try {
-      const view = renderAudit(await listAuditRows(deps.store, 20));
+      const requestId = (command.text ?? '').trim();
+      if (requestId !== '' && !REQUEST_ID.test(requestId)) {
+        await respond({
+          response_type: 'ephemeral',
+          text: "Usage: `/auth-audit` for recent requests, or `/auth-audit REQUEST-ID` for one request's trail.",
+        });
+        return;
+      }
+      const view =
+        requestId === ''
+          ? renderAudit(await listAuditRows(deps.store, 20))
+          : renderRequestEvents(requestId, await listRequestEvents(deps.store, requestId));
       await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
       log.info('answered /auth-audit');
     } catch (err) {

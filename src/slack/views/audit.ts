@@ -1,5 +1,5 @@
 // /auth-audit: recent requests, who asked, who approved, what ran, what the checks said. Pure.
-import type { AuditRow } from '../../approvals/audit-summary.js';
+import type { AuditEventRow, AuditRow } from '../../approvals/audit-summary.js';
 import { escapeMrkdwn, LIMITS, truncate } from './limits.js';
 import type { SlackMessage } from './request.js';
 
@@ -45,4 +45,49 @@ export function renderAudit(rows: readonly AuditRow[]): SlackMessage {
     elements: [{ type: 'mrkdwn', text: 'Full trail per request: `auth-bot audit REQUEST-ID`' }],
   });
   return { text: `${rows.length} recent approval request(s)`, blocks };
+}
+
+const MAX_EVENTS = 40;
+
+/** `/auth-audit REQUEST-ID`: the request's whole trail, oldest first, cut to fit one message. */
+export function renderRequestEvents(requestId: string, events: readonly AuditEventRow[]): SlackMessage {
+  const id = escapeMrkdwn(truncate(requestId, 80));
+  if (events.length === 0) {
+    return {
+      text: `No audit events for ${requestId}.`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `No audit events for \`${id}\`.` } }],
+    };
+  }
+  const shown = events.slice(-MAX_EVENTS);
+  const lines = shown.map((e) => {
+    const data = truncate(JSON.stringify(e.data), 160);
+    return `${e.at} \`${e.kind}\`${e.actor ? ` <@${escapeMrkdwn(e.actor)}>` : ''} ${escapeMrkdwn(data)}`;
+  });
+  const blocks: Record<string, unknown>[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(`Audit trail ${requestId}`, LIMITS.headerText) },
+    },
+  ];
+  let chunk = '';
+  for (const line of lines) {
+    const next = chunk ? `${chunk}\n${line}` : line;
+    if (next.length > LIMITS.sectionText - 100 && chunk) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+      chunk = line;
+    } else chunk = truncate(next, LIMITS.sectionText);
+  }
+  if (chunk) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+  if (events.length > shown.length) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${events.length - shown.length} earlier event(s) left out: \`auth-bot audit ${id}\` shows all.`,
+        },
+      ],
+    });
+  }
+  return { text: `${events.length} audit event(s) for ${requestId}`, blocks };
 }
