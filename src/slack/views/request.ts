@@ -37,6 +37,7 @@ export function stateLabel(request: ApprovalRequest): string {
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) });
 const section = (text: string) => ({ type: 'section', text: mrkdwn(text) });
+const field = (text: string) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) });
 
 export function describeCredential(s: CredentialState): string {
   const status = s.disabled ? 'disabled' : `${s.status}${s.statusMessage ? ` (${s.statusMessage})` : ''}`;
@@ -107,10 +108,10 @@ export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] =
     {
       type: 'section',
       fields: [
-        mrkdwn(`*Requested by*\n<@${request.requester}>`),
-        mrkdwn(`*Server build*\n${escapeMrkdwn(params.serverVersion ?? 'unknown')}`),
-        mrkdwn(`*Approvals needed*\n${request.approvalsRequired}`),
-        mrkdwn(`*Expires*\n${formatWhen(request.expiresAt)}`),
+        field(`*Requested by*\n<@${request.requester}>`),
+        field(`*Server build*\n${escapeMrkdwn(params.serverVersion ?? 'unknown')}`),
+        field(`*Approvals needed*\n${request.approvalsRequired}`),
+        field(`*Expires*\n${formatWhen(request.expiresAt)}`),
       ],
     },
     section(`*What the bot will do:* ${escapeMrkdwn(params.plan)}`),

@@ -96,6 +96,20 @@ describe('the request message', () => {
     expect(JSON.stringify(renderRequest(request('failed', { reason: 'boom' })).blocks)).toContain('*Failed*');
   });
 
+  it('keeps a 10k-character server build and credential name within Block Kit limits', () => {
+    const long = request('pending');
+    const name = `kiro-${'n'.repeat(10_000)}.json`;
+    long.params = {
+      ...long.params,
+      credential: name,
+      serverVersion: `v${'9'.repeat(10_000)}`,
+      states: [{ ...states[0], name }],
+    };
+    const m = renderRequest(long);
+    expect(findBlockKitViolations(m.blocks)).toEqual([]);
+    expect(JSON.stringify(m.blocks)).toContain('*Server build*\\nv999');
+  });
+
   it('renders alternatives, login prompts and the audit list within limits', () => {
     const alt = renderAlternatives('req-abc', 'dev', 'kiro', [
       { kind: 'relogin', label: 'Request re-login (kiro)', description: 'd', credentials: [] },
