@@ -36,24 +36,21 @@ export const checkMgmtRemoteDisabled = probeCheck(
   'Not confirmed: the management API accepts calls from this host.',
 );
 
-/** refresh-404 is the management API switched off as a whole, not a missing refresh route. */
+/**
+ * refresh-404 is the management API switched off as a whole, not a missing refresh route. Read-only:
+ * it never calls the refresh route itself (on a build that has it, that call would refresh credentials
+ * without approval); whether this build has the seed's refresh route is found out by the approved action.
+ */
 export const checkRefresh404: CheckFn = async (deps) => {
   const base = await probeCheck(
     'management_disabled',
     'Confirmed: every management route answers 404: the management API is switched off (no secret-key).',
     'Not confirmed: the management API answers.',
   )(deps);
-  if (base.confirmed !== false) return base;
-  try {
-    await deps.proxy.refreshProvider('kiro');
-    base.findings.push('POST /v0/management/auths/kiro/refresh: the route exists on this build');
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (e.code === 'route_missing') {
-      base.findings.push(
-        `${e.message} This build has no management refresh route; that is not this row: use re-login, the legacy Kiro refresh or re-enable.`,
-      );
-    } else base.findings.push(`POST /v0/management/auths/kiro/refresh: ${e.message ?? 'failed'}`);
+  if (base.confirmed === false) {
+    base.findings.push(
+      'If only POST /v0/management/auths/{provider}/refresh answers 404, this build has no management refresh route: that is not this row; /auth-refresh offers re-login, the legacy Kiro refresh or re-enable instead.',
+    );
   }
   return base;
 };

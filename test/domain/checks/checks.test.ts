@@ -222,6 +222,19 @@ describe('runbook checks', () => {
     expect(r.findings.join(' ')).toContain('no management refresh route');
   });
 
+  it('never changes anything: every check only reads (GETs, plus the canary chat call)', async () => {
+    const { deps, proxy } = await setup({
+      files: [kiroIdcFile().file, iflowFile().file, claudeFile().file],
+      routes: { seedRefresh: true, legacyKiroRefresh: true },
+    });
+    for (const row of ROWS) await runCheck(row, deps);
+    const writes = proxy.calls.filter(
+      (c) => c.method !== 'GET' && !(c.method === 'POST' && c.path === '/v1/chat/completions'),
+    );
+    expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
+    expect(proxy.calls.length).toBeGreaterThan(ROWS.length);
+  });
+
   it('answers null, not a crash, when the proxy is down', async () => {
     const { deps, proxy } = await setup();
     await proxy.setFault({ kind: 'down' });
