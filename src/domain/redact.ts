@@ -24,6 +24,10 @@ const TEXT_PATTERNS: RegExp[] = [
 
 export const REDACTED = '[redacted]';
 
+/** `refresh_token=abc`, `"api_key": "abc"`, `client_secret: abc`: keeps the key, drops the value. */
+const KEY_VALUE_PATTERN =
+  /(["']?(?:access_token|refresh_token|id_token|api[_-]?key|client[_-]?secret|secret[_-]?key|password|management[_-]?key|token)["']?\s*[:=]\s*)(["']?)([^\s"',;&}]{4,})/gi;
+
 /** A short, stable, non-reversible fingerprint of a secret: lets people tell two values apart. */
 export function fingerprint(secret: string): string {
   return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
@@ -50,6 +54,9 @@ export class Redactor {
     let out = input;
     for (const secret of this.known) out = out.split(secret).join(REDACTED);
     for (const pattern of TEXT_PATTERNS) out = out.replace(pattern, REDACTED);
+    out = out.replace(KEY_VALUE_PATTERN, (_m, key: string, quote: string, value: string) =>
+      value === REDACTED ? `${key}${quote}${value}` : `${key}${quote}${REDACTED}`,
+    );
     return out;
   }
 

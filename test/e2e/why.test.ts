@@ -61,6 +61,18 @@ describe('/auth-why over HTTP', () => {
     expect(textOf(blocks)).toContain('<@U0CAROL>');
   });
 
+  it('never echoes a token pasted with a log line, in the answer or in its Share button', async () => {
+    const responseUrl = h.slack.responseUrl('why-pasted');
+    const pasted =
+      'iflow executor: token refresh failed refresh_token=1//0gPastedSecret123 Bearer sk-pasted-key-123456';
+    await h.command('/auth-why', pasted, { responseUrl });
+    const reply = await h.slack.waitFor((c) => c.method === 'response_url' && c.args.id === 'why-pasted');
+    const all = JSON.stringify(reply.args);
+    expect(all).toContain('iflow-refresh-failed');
+    expect(all).not.toContain('1//0gPastedSecret123');
+    expect(all).not.toContain('sk-pasted-key-123456');
+  });
+
   it('rejects a bad signature with 401 and never answers', async () => {
     const body = new URLSearchParams({
       command: '/auth-why',

@@ -1,6 +1,7 @@
 // /auth-why TEXT: look a symptom up in the runbook. Ack first, then answer ephemerally.
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { defaultRedactor } from '../../domain/redact.js';
 import { closestRows, matchRunbook } from '../../domain/runbook/match.js';
 import type { Runbook } from '../../domain/runbook/schema.js';
 import { whyHelpView, whyNoMatchView, whyResultView } from '../views/why.js';
@@ -15,7 +16,8 @@ export function answerWhy(
   runbook: Runbook,
   text: string,
 ): { text: string; blocks: unknown[]; matched: boolean } {
-  const query = text.trim();
+  // people paste log lines: never echo a token from them back into chat (or into the Share button)
+  const query = defaultRedactor.text(text.trim());
   if (query === '' || /^(help|-h|--help|\?)$/i.test(query)) return { ...whyHelpView(runbook), matched: true };
   const result = matchRunbook(runbook, query);
   if (result.matches.length > 0) return { ...whyResultView(result), matched: true };
