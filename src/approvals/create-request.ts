@@ -110,12 +110,9 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   try {
     states = await readTargetState(s.client, { provider: input.provider, credential: input.credential });
   } catch (err) {
-    return refuse(
-      ctx,
-      s,
-      input,
-      `Cannot read ${input.provider}'s credentials: ${formatError(describeError(err))}`,
-    );
+    const d = describeError(err);
+    if (d.code === 'bad_usage') return refuse(ctx, s, input, formatError(d)); // e.g. another provider's credential
+    return refuse(ctx, s, input, `Cannot read ${input.provider}'s credentials: ${formatError(d)}`);
   }
   const credentials =
     input.action === 'reenable'

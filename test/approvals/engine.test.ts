@@ -292,6 +292,26 @@ describe('the approval engine', () => {
     expect((await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C1', text: 'kiro' })).ok).toBe(true);
   });
 
+  it("refuses a credential of another provider, naming the credential's provider", async () => {
+    await world();
+    w.client.add({ name: 'gemini-x.json', provider: 'gemini' });
+    const r = await w.engine.requestRefresh({
+      userId: 'U0REQ',
+      channel: 'C0INC',
+      text: 'kiro gemini-x.json',
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('gemini-x.json belongs to provider gemini, not kiro'),
+    });
+    expect(w.messenger.texts('ephemeral').at(-1)).toContain('belongs to provider gemini');
+    expect(w.messenger.of('post')).toHaveLength(0);
+    // the kiro credential by name still works
+    expect(
+      (await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0INC', text: 'kiro kiro-a.json' })).ok,
+    ).toBe(true);
+  });
+
   it('refuses mutations with a hint when no policy is configured, and commands outside allowed channels', async () => {
     await world('approvers: {users: [U0ALICE]}\nchannels: [C0INC]');
     const outside = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0OTHER', text: 'kiro' });

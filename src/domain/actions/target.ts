@@ -8,9 +8,18 @@ export function belongsTo(file: AuthFile, provider: string): boolean {
   return file.provider === provider || file.type === provider;
 }
 
+/** The provider's files; with a credential, only that file, and only when it belongs to the provider. */
 export function selectFiles(files: readonly AuthFile[], scope: TargetScope): AuthFile[] {
-  if (scope.credential !== undefined) return files.filter((f) => f.name === scope.credential);
-  return files.filter((f) => belongsTo(f, scope.provider));
+  const own = files.filter((f) => belongsTo(f, scope.provider));
+  if (scope.credential !== undefined) return own.filter((f) => f.name === scope.credential);
+  return own;
+}
+
+/** A credential named in the scope that exists but belongs to another provider: that provider, else undefined. */
+export function foreignProviderOf(files: readonly AuthFile[], scope: TargetScope): string | undefined {
+  if (scope.credential === undefined) return undefined;
+  const file = files.find((f) => f.name === scope.credential && !belongsTo(f, scope.provider));
+  return file ? file.provider || file.type : undefined;
 }
 
 /** The target's current state. Throws AppError('not_found') when nothing matches the scope. */
@@ -18,7 +27,16 @@ export async function readTargetState(
   client: ManagementClient,
   scope: TargetScope,
 ): Promise<CredentialState[]> {
-  const files = selectFiles(await client.listAuthFiles(), scope);
+  const all = await client.listAuthFiles();
+  const files = selectFiles(all, scope);
+  const foreign = foreignProviderOf(all, scope);
+  if (files.length === 0 && foreign !== undefined) {
+    throw new AppError(
+      'bad_usage',
+      `Credential ${scope.credential} belongs to provider ${foreign}, not ${scope.provider}.`,
+      { hint: `To refresh it, run /auth-refresh ${foreign} ${scope.credential}.` },
+    );
+  }
   if (files.length === 0) {
     const what =
       scope.credential !== undefined
