@@ -11,6 +11,7 @@ export type ProblemCode =
   | 'refresh_stopped_unauthorized'
   | 'status_error'
   | 'disabled'
+  | 'unavailable'
   | 'token_unreadable';
 
 export interface Problem {
@@ -86,7 +87,7 @@ export function assessCredential(
 ): CredentialStatus {
   const problems: Problem[] = [];
   const summary = token && 'name' in token ? token : undefined;
-  if (file.disabled) problems.push(problem('disabled', 'credential is disabled'));
+  if (file.disabled) problems.push(problem('disabled', 'credential is disabled', ['auth-unavailable']));
   if (file.status === 'error') {
     if (file.statusMessage?.toLowerCase() === 'unauthorized') {
       problems.push(
@@ -97,8 +98,19 @@ export function assessCredential(
         ),
       );
     } else {
-      problems.push(problem('status_error', `status error: ${file.statusMessage || 'no message'}`));
+      problems.push(
+        problem('status_error', `status error: ${file.statusMessage || 'no message'}`, [
+          cooldownRow(file.statusMessage),
+        ]),
+      );
     }
+  }
+  if (file.unavailable && !file.disabled && file.status !== 'error') {
+    const until = file.nextRetryAfter ? ` until ${file.nextRetryAfter}` : '';
+    const why = file.statusMessage ? ` (${file.statusMessage})` : '';
+    problems.push(
+      problem('unavailable', `the proxy is not using it${until}${why}`, [cooldownRow(file.statusMessage)]),
+    );
   }
   if (token && !summary) problems.push(problem('token_unreadable', (token as TokenUnreadable).error));
   if (summary) {
@@ -126,6 +138,11 @@ export function assessCredential(
     problems,
     runbook,
   };
+}
+
+/** Quota / rate limits put a credential in cooldown (model-cooldown); anything else takes it out of use. */
+function cooldownRow(statusMessage: string | undefined): string {
+  return /quota|cool|rate|429/i.test(statusMessage ?? '') ? 'model-cooldown' : 'auth-unavailable';
 }
 
 function latest(a: string | undefined, b: string | undefined): string | undefined {

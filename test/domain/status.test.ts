@@ -87,8 +87,35 @@ describe('assessCredential', () => {
       'refresh_stopped_unauthorized',
       ['refresh-stopped-unauthorized'],
     ],
-    ['another status error', { status: 'error', statusMessage: 'quota exhausted' }, {}, 'status_error', []],
-    ['a disabled credential', { disabled: true, status: 'disabled' }, {}, 'disabled', []],
+    [
+      'a status error from quota',
+      { status: 'error', statusMessage: 'quota exhausted' },
+      {},
+      'status_error',
+      ['model-cooldown'],
+    ],
+    [
+      'another status error',
+      { status: 'error', statusMessage: 'payment_required' },
+      {},
+      'status_error',
+      ['auth-unavailable'],
+    ],
+    ['a disabled credential', { disabled: true, status: 'disabled' }, {}, 'disabled', ['auth-unavailable']],
+    [
+      'a credential the proxy is not using (cooling down)',
+      { unavailable: true, statusMessage: 'quota exhausted', nextRetryAfter: '2026-05-01T08:30:00Z' },
+      {},
+      'unavailable',
+      ['model-cooldown'],
+    ],
+    [
+      'a credential the proxy is not using (other)',
+      { unavailable: true, statusMessage: 'transient upstream error' },
+      {},
+      'unavailable',
+      ['auth-unavailable'],
+    ],
   ])('flags %s', (_name, f, t, code, runbook) => {
     const c = assessCredential(file(f), token(t), NOW);
     expect(c.problems.map((p) => p.code)).toEqual([code]);
