@@ -71,7 +71,9 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const target = plugin ? plugin.target : targetOf(input.provider);
   const actionPolicy = ctx.policy.actions[input.action];
   const now = ctx.now();
-  const last = await ctx.store.lastFinished(input.action, target, ['verified', 'failed', 'interrupted']);
+  // only a change that worked starts the cooldown: a failed or interrupted one may be retried (or its offered
+  // alternative requested) at once
+  const last = await ctx.store.lastFinished(input.action, target, ['verified']);
   const lastAt = last ? (last.decidedAt ?? last.updatedAt) : undefined;
   if (
     last &&

@@ -134,3 +134,45 @@ describe('remediation over HTTP', () => {
     expect(refreshCalls()).toBe(0);
   });
 });
+
+// The policy's default cooldown (5m): no `cooldown: 0s` here.
+const DEFAULT_COOLDOWN_POLICY = `
+channels: [C0INCIDENT]
+approvers: { users: [U0ALICE, U0BOB, U0REQ] }
+`;
+
+describe('cooldown with the default policy', () => {
+  it('lets the alternative offered after "route missing" be requested at once', async () => {
+    w = await startWorld({
+      policy: DEFAULT_COOLDOWN_POLICY,
+      proxy: { routes: { seedRefresh: false, legacyKiroRefresh: true } },
+    });
+    const { id } = await askRefresh(w);
+    await click(w, 'approve', id, 'U0ALICE');
+    const offer = await threadFor(w, 'no management refresh route');
+    await updateFor(w, '*Failed*');
+    const legacy = buttonsOf(offer).find((b) => b.actionId === 'offer:legacy_refresh');
+    expect(legacy?.value).toBe(id);
+    await click(w, 'offer:legacy_refresh', legacy!.value, 'U0REQ');
+    const second = await w.h.slack.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && !c.args.thread_ts && blocksText(c).includes('legacy Kiro route'),
+    );
+    const newId = buttonsOf(second).find((b) => b.actionId === 'approve')?.value;
+    expect(newId).not.toBe(id);
+    expect(w.h.slack.callsTo('chat.postEphemeral').map((c) => String(c.args.text))).not.toContainEqual(
+      expect.stringContaining('cooling down'),
+    );
+  });
+
+  it('refuses a second refresh right after a verified one', async () => {
+    w = await startWorld({ policy: DEFAULT_COOLDOWN_POLICY });
+    const { id } = await askRefresh(w);
+    await click(w, 'approve', id, 'U0ALICE');
+    await updateFor(w, 'Verified');
+    await w.h.command('/auth-refresh', 'kiro', { user: 'U0REQ', channel: 'C0INCIDENT' });
+    const refused = await ephemeralFor(w, 'U0REQ', 'cooling down');
+    expect(String(refused.args.text)).toContain(id);
+    expect(refreshCalls()).toBe(1);
+  });
+});
