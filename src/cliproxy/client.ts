@@ -38,6 +38,8 @@ import type {
 } from './types.js';
 
 export const MANAGEMENT_PREFIX = '/v0/management';
+/** Concurrent management calls once the key is verified (the proxy bans a host after 5 failed attempts). */
+export const MAX_IN_FLIGHT = 3;
 
 export interface ManagementClientOptions {
   /** The proxy's base URL, e.g. http://127.0.0.1:8317 (CLIPROXY_URL). */
@@ -76,6 +78,8 @@ export class HttpManagementClient implements ManagementClient {
   /** Until one call succeeded with the current key, management calls run one at a time (one 401, not N). */
   private keyVerified = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
   private version: string | undefined;
 
   constructor(options: ManagementClientOptions) {
@@ -382,10 +386,28 @@ export class HttpManagementClient implements ManagementClient {
       }
       throw classifyFailure(res, method, MANAGEMENT_PREFIX + route, this.version, this.redactor);
     };
-    if (this.keyVerified) return run();
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    if (!this.keyVerified) {
+      const next = this.queue.then(run, run);
+      this.queue = next.catch(() => undefined);
+      return next;
+    }
+    return this.limited(run);
+  }
+
+  /**
+   * Even with a verified key, at most MAX_IN_FLIGHT management calls run at once: if the key is rotated
+   * on the proxy, the calls already in flight are the only ones that can fail before the 401 latch stops
+   * the rest — fewer than the 5 failures that get this host banned.
+   */
+  private async limited<T>(run: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight += 1;
+    try {
+      return await run();
+    } finally {
+      this.inFlight -= 1;
+      this.waiting.shift()?.();
+    }
   }
 
   /** A 404 without a handler body: the route is missing, or the whole API is off. /config tells which. */

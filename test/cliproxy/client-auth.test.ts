@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createManagementClient } from '../../src/cliproxy/client.js';
+import { createManagementClient, MAX_IN_FLIGHT } from '../../src/cliproxy/client.js';
 import { errorOf, startPair } from './helpers.js';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -66,6 +66,19 @@ describe('management client: keys, 401 latch and 403s', () => {
     expect(errors.every((e) => e.code === 'unauthorized')).toBe(true);
     expect(proxy.calls).toHaveLength(1);
     expect(proxy.state.failedAuth).toBe(1);
+  });
+
+  it('keeps a key rotated on the proxy from costing more than MAX_IN_FLIGHT failed attempts', async () => {
+    const { proxy, client, close } = await startPair();
+    cleanup = close;
+    await client.getConfig(); // the key is verified: calls may now run in parallel
+    proxy.state.managementKey = 'rotated-on-the-proxy';
+    const names = Array.from({ length: 20 }, (_, i) => `f${i}.json`);
+    const errors = await Promise.all(names.map((n) => errorOf(client.readToken(n))));
+    expect(errors.every((e) => e.code === 'unauthorized')).toBe(true);
+    expect(proxy.state.failedAuth).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    expect(proxy.state.failedAuth).toBeLessThan(5);
+    expect(proxy.state.bannedUntil).toBeUndefined();
   });
 
   it('says "missing" when the server got no key', async () => {
