@@ -15,6 +15,7 @@ import {
 } from '../approvals/e2e-helpers.js';
 import { startHarness } from '../e2e/harness.js';
 import { DEFAULT_MANAGEMENT_KEY } from '../fakes/fake-proxy.js';
+import type { SlackCall } from '../fakes/fake-slack.js';
 
 let w: World;
 afterEach(async () => {
@@ -97,6 +98,12 @@ describe('remediation over HTTP', () => {
     w.h.slack.failNext('chat.update', { status: 429, retryAfter: 1 });
     await click(w, 'approve', id, 'U0ALICE');
     await updateFor(w, 'Verified', 15_000);
+    // the first chat.update got the 429; the same rendering of the same message was sent again after it
+    const [limited, ...later] = w.h.slack.callsTo('chat.update');
+    const rendering = (c: SlackCall) =>
+      JSON.stringify([c.args.channel, c.args.ts, c.args.text, c.args.blocks]);
+    expect(limited).toBeDefined();
+    expect(later.map(rendering)).toContain(rendering(limited!));
     expect(refreshCalls()).toBe(1);
   });
 
