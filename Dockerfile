@@ -17,14 +17,15 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
-    AUTHBOT_DATABASE_URL=file:/data/auth-bot.sqlite \
-    AUTHBOT_POLICY_FILE=/config/policy.yml
+    AUTHBOT_DATABASE_URL=file:/data/auth-bot.sqlite
+# The policy is read from ./policy.yml (/app/policy.yml): mount one there, or set AUTHBOT_POLICY_FILE.
+# Without one the bot runs read-only (mutating commands explain how to configure approvers).
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json manifest.yml policy.example.yml ./
 COPY --chown=node:node runbook ./runbook
-RUN mkdir -p /data /config && chown node:node /data /config
+RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

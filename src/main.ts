@@ -179,6 +179,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         now,
         clientKey: config.proxy.clientKey,
         canaryModel: config.proxy.canaryModel,
+        listSnapshots: () => store.listSnapshots(50),
       }),
     (app) => approvals.register(app),
     (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5

@@ -1,8 +1,10 @@
 // `auth-bot check ROW-ID [--json]`: run a runbook row's read-only confirmation check.
+
 import { createClientFromConfig } from '../cliproxy/from-config.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { CHECKS, type CheckResult, hasCheck, runCheck } from '../domain/checks/index.js';
 import { UsageError } from '../errors.js';
+import { openStore } from '../store/open.js';
 import { type CliCommand, EXIT, parseFlags, writeLine } from './types.js';
 
 const USAGE = `Usage: auth-bot check ROW-ID [--json]
@@ -49,18 +51,25 @@ export const checkCommand: CliCommand = {
       return EXIT.usage;
     }
     const client = createClientFromConfig(config);
+    // only the config-change check reads the bot's store (its snapshots)
+    const store =
+      row === 'config-change-spike'
+        ? await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key })
+        : undefined;
     try {
       const result = await runCheck(row, {
         proxy: client,
         now: Date.now,
         clientKey: config.proxy.clientKey,
         canaryModel: config.proxy.canaryModel,
+        ...(store ? { listSnapshots: () => store.listSnapshots(50) } : {}),
       });
       if (flags.has('--json')) writeLine(ctx.stdout, JSON.stringify(result, null, 2));
       else writeLine(ctx.stdout, formatCheckText(result));
-      return result.confirmed === true ? EXIT.unhealthy : EXIT.ok;
+      return result.confirmed === true || result.failed === true ? EXIT.unhealthy : EXIT.ok;
     } finally {
       await client.close();
+      await store?.close();
     }
   },
 };

@@ -34,6 +34,15 @@ describe('auth-bot check', () => {
     expect(r.stdout).toContain('cannot check');
   });
 
+  it('exits 1 when the check could not run because the proxy is down', async () => {
+    const r = await runAuthBot(['check', 'refresh-401', '--json'], {
+      CLIPROXY_URL: 'http://127.0.0.1:9',
+      CLIPROXY_MANAGEMENT_KEY: 'k',
+    });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ confirmed: null, failed: true });
+  });
+
   it('exits 2 for an unknown row id, listing the known ones', async () => {
     const r = await runAuthBot(['check', 'nope'], {});
     expect(r.code).toBe(2);

@@ -21,7 +21,12 @@ export function canaryCheck(failure: string, present: string): CheckFn {
     }
     if (r.failure === failure) return { confirmed: true, summary: present, findings };
     if (r.failure === 'unreachable')
-      return { confirmed: null, summary: 'Could not check: the proxy is unreachable.', findings };
+      return {
+        confirmed: null,
+        failed: true,
+        summary: 'Could not check: the proxy is unreachable.',
+        findings,
+      };
     if (r.ok) return { confirmed: false, summary: 'Not confirmed: the canary request succeeded.', findings };
     return {
       confirmed: false,

@@ -12,6 +12,7 @@ async function readReport(deps: CheckDeps): Promise<StatusReport | Outcome> {
   if (!e) return report;
   return {
     confirmed: null,
+    failed: true,
     summary: `Could not read the credentials: ${e.message}`,
     findings: [`${e.code}${e.runbook ? ` (runbook: ${e.runbook})` : ''}${e.hint ? `: ${e.hint}` : ''}`],
   };
@@ -83,7 +84,7 @@ export const checkRepeated401: CheckFn = async (deps) => {
     return { confirmed: true, summary: 'Confirmed: /v1 rejects the client key with 401.', findings };
   if (creds.confirmed) return { confirmed: true, summary: creds.summary, findings };
   if (canary.confirmed === null && creds.confirmed === null)
-    return { confirmed: null, summary: creds.summary, findings };
+    return { confirmed: null, ...(creds.failed ? { failed: true } : {}), summary: creds.summary, findings };
   return {
     confirmed: false,
     summary: 'Not confirmed: no 401 from /v1 and no credential stopped or expired.',

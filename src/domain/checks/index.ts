@@ -1,6 +1,7 @@
 // Runbook row id → its read-only check. Add a row's check by adding one entry.
 import { AppError } from '../../errors.js';
 import { checkAuthUnavailable, checkModelCooldown } from './canary-checks.js';
+import { checkConfigChangeSpike } from './config-change.js';
 import {
   checkIflowRefreshFailed,
   checkKiroIdcRefresh,
@@ -9,7 +10,7 @@ import {
   checkStaleStatus,
   checkTokenStaysExpired,
 } from './credential-checks.js';
-import { checkConfigChangeSpike, checkKiroAccountSelection } from './manual-checks.js';
+import { checkKiroAccountSelection } from './manual-checks.js';
 import {
   checkMgmtIpBanned,
   checkMgmtRemoteDisabled,
@@ -59,6 +60,7 @@ export async function runCheck(rowId: string, deps: CheckDeps): Promise<CheckRes
     return {
       row: rowId,
       confirmed: null,
+      failed: true,
       summary: `Could not check: ${err.message}`,
       findings: [
         `${err.code}${err.runbook ? ` (runbook: ${err.runbook})` : ''}${err.hint ? `: ${err.hint}` : ''}`,

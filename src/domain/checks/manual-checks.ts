@@ -9,13 +9,3 @@ export const checkKiroAccountSelection: CheckFn = async () => ({
     'Confirm by hand: compare the account used in the browser with the email of the new kiro-*.json file.',
   ],
 });
-
-/** Until config snapshots exist (another feature), there is nothing to compare a config change against. */
-export const checkConfigChangeSpike: CheckFn = async () => ({
-  confirmed: null,
-  summary:
-    'Needs config snapshots: the proxy keeps no config history, so this check cannot compare before and after yet.',
-  findings: [
-    'Confirm by hand: compare the auth/provider blocks of config.yaml with the last known-good copy.',
-  ],
-});

@@ -10,6 +10,7 @@ function probeCheck(code: string, present: string, absent: string): CheckFn {
     if (!info.reachable) {
       return {
         confirmed: null,
+        failed: true,
         summary: `Could not check: the proxy is unreachable (${info.error?.code}).`,
         findings,
       };

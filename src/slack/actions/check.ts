@@ -3,6 +3,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ManagementClient } from '../../cliproxy/types.js';
 import { hasCheck, runCheck } from '../../domain/checks/index.js';
+import type { CheckDeps } from '../../domain/checks/types.js';
 import { AppError, describeError } from '../../errors.js';
 import { withDeadline } from '../commands/status.js';
 import { type CheckView, checkErrorView, checkView } from '../views/check.js';
@@ -13,6 +14,7 @@ export interface CheckActionDeps {
   now: () => number;
   clientKey?: string | undefined;
   canaryModel?: string | undefined;
+  listSnapshots?: CheckDeps['listSnapshots'];
   /** Default 9 s: the canary may take up to 8 s. */
   deadlineMs?: number;
 }
@@ -29,6 +31,7 @@ export async function answerCheck(deps: CheckActionDeps, row: string): Promise<C
         now: deps.now,
         clientKey: deps.clientKey,
         canaryModel: deps.canaryModel,
+        listSnapshots: deps.listSnapshots,
       }),
       deps.deadlineMs ?? 9000,
       `The ${row} check`,

@@ -63,16 +63,68 @@ describe('runbook checks', () => {
     await expect(runCheck('no-such-row', deps)).rejects.toMatchObject({ code: 'bad_usage' });
   });
 
-  it.each(['kiro-account-selection', 'config-change-spike'])(
-    'says %s cannot be checked automatically',
-    async (row) => {
+  it('says kiro-account-selection cannot be checked automatically, without calling the proxy', async () => {
+    const { deps, proxy } = await setup();
+    const r = await runCheck('kiro-account-selection', deps);
+    expect(r.confirmed).toBeNull();
+    expect(r.failed).toBeUndefined();
+    expect(r.summary).toMatch(/Cannot be checked automatically/);
+    expect(proxy.calls).toHaveLength(0);
+  });
+
+  describe("config-change-spike against the bot's snapshots", () => {
+    const HOUR = 3_600_000;
+    const snap = (id: string, content: string, ageMs: number) => ({
+      id,
+      takenAt: Date.now() - ageMs,
+      content,
+    });
+
+    it('cannot confirm without a recent snapshot, and says why', async () => {
       const { deps, proxy } = await setup();
-      const r = await runCheck(row, deps);
+      const r = await runCheck('config-change-spike', {
+        ...deps,
+        listSnapshots: async () => [snap('old', 'api-keys: [a]\n', 48 * HOUR)],
+      });
       expect(r.confirmed).toBeNull();
-      expect(r.summary).toMatch(/Cannot be checked automatically|Needs config snapshots/);
+      expect(r.failed).toBeUndefined();
+      expect(r.summary).toContain('No config snapshot from the last 24 hours');
       expect(proxy.calls).toHaveLength(0);
-    },
-  );
+    });
+
+    it('confirms when the live auth/provider blocks differ from a recent snapshot, naming the blocks', async () => {
+      const { deps, proxy } = await setup();
+      const live = proxy.state.configYaml;
+      const before = `${live}\nclaude-api-key:\n  - api-key: sk-ant-before-1234\n`;
+      const r = await runCheck('config-change-spike', {
+        ...deps,
+        listSnapshots: async () => [snap('s1', before, HOUR)],
+      });
+      expect(r.confirmed).toBe(true);
+      expect(r.findings.join(' ')).toContain('claude-api-key');
+      expect(JSON.stringify(r)).not.toContain('sk-ant-before-1234');
+    });
+
+    it('does not confirm when every recent snapshot has the same auth/provider blocks', async () => {
+      const { deps, proxy } = await setup();
+      const r = await runCheck('config-change-spike', {
+        ...deps,
+        listSnapshots: async () => [
+          snap('s1', proxy.state.configYaml, HOUR),
+          snap('s2', proxy.state.configYaml, 2 * HOUR),
+        ],
+      });
+      expect(r.confirmed).toBe(false);
+    });
+  });
+
+  it('marks a check that could not run because the proxy is down as failed', async () => {
+    const { deps, proxy } = await setup();
+    await proxy.setFault({ kind: 'down' });
+    const r = await runCheck('refresh-401', deps);
+    expect(r.confirmed).toBeNull();
+    expect(r.failed).toBe(true);
+  });
 
   const cases: Array<
     [string, FakeProxyOptions, ((p: FakeProxy) => void) | undefined, string | undefined, boolean | null]
