@@ -316,8 +316,9 @@ export class HttpManagementClient implements ManagementClient {
     }
   }
 
+  /** Closes the pool; calls still waiting on a slow or hung proxy are aborted, so shutdown never hangs on them. */
   async close(): Promise<void> {
-    await this.ownedDispatcher?.close();
+    await this.ownedDispatcher?.destroy();
   }
 
   // --- management plumbing ---
