@@ -84,27 +84,28 @@ export function auditedClient(client: ManagementClient, audit: AuditFn, now: () 
   });
 }
 
-const summary = (m: OutgoingMessage) => m.text.slice(0, 300);
+/** What the audit event keeps of a message: its first 300 characters, or what the message says to keep instead. */
+const summary = (m: OutgoingMessage): Record<string, unknown> => m.audit ?? { text: m.text.slice(0, 300) };
 
 /** Wraps a messenger so every message is an audit event (text only, redacted). */
 export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenger {
   return {
     async postRequest(channel, message) {
       const ts = await messenger.postRequest(channel, message);
-      await audit('message.posted', null, { channel, ts, ok: ts !== null, text: summary(message) });
+      await audit('message.posted', null, { channel, ts, ok: ts !== null, ...summary(message) });
       return ts;
     },
     async updateRequest(channel, ts, message) {
       await messenger.updateRequest(channel, ts, message);
-      await audit('message.updated', null, { channel, ts, text: summary(message) });
+      await audit('message.updated', null, { channel, ts, ...summary(message) });
     },
     async threadReply(channel, threadTs, message) {
       await messenger.threadReply(channel, threadTs, message);
-      await audit('message.thread', null, { channel, threadTs, text: summary(message) });
+      await audit('message.thread', null, { channel, threadTs, ...summary(message) });
     },
     async ephemeral(channel, userId, message) {
       await messenger.ephemeral(channel, userId, message);
-      await audit('message.ephemeral', userId, { channel, text: summary(message) });
+      await audit('message.ephemeral', userId, { channel, ...summary(message) });
     },
   };
 }

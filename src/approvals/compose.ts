@@ -104,7 +104,7 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
       registerRefreshCommand(app, { engine, logger });
       registerApprovalActions(app, { engine, logger });
       registerFixRequestAction(app, { engine, runbook: deps.runbook, logger });
-      registerAuditCommand(app, { store, logger });
+      registerAuditCommand(app, { store, logger, policy });
     },
     engine: () => engine,
     start() {

@@ -2,6 +2,8 @@
 export interface OutgoingMessage {
   text: string; // notification / fallback text
   blocks?: unknown[];
+  /** Recorded in the audit trail instead of the text, for text that must not be stored (a login URL / code). */
+  audit?: Record<string, unknown>;
 }
 
 export interface Messenger {

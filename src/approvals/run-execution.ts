@@ -52,7 +52,12 @@ async function act(
             hasUrl: p.url !== undefined,
             hasCode: p.userCode !== undefined,
           });
-          await reply(s, request, renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode));
+          // the audit trail keeps that a prompt was posted and its kind, never the URL or code
+          const kind = p.url && p.userCode ? 'url_and_code' : p.userCode ? 'device_code' : 'url';
+          await reply(s, request, {
+            ...renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode),
+            audit: { loginPrompt: kind },
+          });
         },
       });
     default:

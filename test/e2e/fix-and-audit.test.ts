@@ -8,6 +8,7 @@ import {
   ephemeralFor,
   expectNoSecrets,
   startWorld,
+  threadFor,
   updateFor,
   type World,
 } from '../approvals/e2e-helpers.js';
@@ -72,6 +73,55 @@ describe('/auth-audit', () => {
     for (const kind of ['request.created', 'vote.cast', 'proxy.call', 'verify.result'])
       expect(oneText).toContain(kind);
     expectNoSecrets(w);
+  });
+
+  it('keeps a re-login prompt in the trail without its URL, and /auth-audit REQUEST-ID shows none', async () => {
+    w = await startWorld({ proxy: { routes: { seedRefresh: false, plusLogins: true } } });
+    const { id } = await askRefresh(w);
+    await click(w, 'approve', id, 'U0ALICE');
+    const offer = await threadFor(w, 'no management refresh route');
+    const relogin = buttonsOf(offer).find((b) => b.actionId === 'offer:relogin');
+    await click(w, 'offer:relogin', relogin?.value ?? '', 'U0REQ');
+    const second = await w.h.slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && !c.args.thread_ts && blocksText(c).includes('Re-login'),
+    );
+    const newId = buttonsOf(second).find((b) => b.actionId === 'approve')?.value ?? '';
+    await click(w, 'approve', newId, 'U0BOB');
+    await threadFor(w, 'https://login.example.com/kiro');
+    const f = w.proxy.state.files.get('kiro-a.json')!;
+    f.content = {
+      ...f.content,
+      expires_at: new Date(Date.now() + 7_200_000).toISOString(),
+      last_refresh: new Date().toISOString(),
+    };
+    await updateFor(w, 'Verified', 15_000);
+
+    const events = await w.h.bot.store.listAudit({ correlationId: newId, limit: 500 });
+    expect(JSON.stringify(events)).not.toContain('login.example.com');
+    expect(events.filter((e) => e.kind === 'message.thread').map((e) => e.data.loginPrompt)).toContain('url');
+    await w.h.command('/auth-audit', newId, {
+      user: 'U0BOB',
+      responseUrl: w.h.slack.responseUrl('audit-login'),
+    });
+    const one = await w.h.slack.waitFor((c) => c.method === 'response_url' && c.args.id === 'audit-login');
+    expect(JSON.stringify(one.args.blocks)).toContain('message.thread');
+    expect(JSON.stringify(one.args)).not.toContain('login.example.com');
+  });
+
+  it('refuses outside the policy channels, ephemerally', async () => {
+    w = await startWorld();
+    const { id } = await askRefresh(w);
+    await w.h.command('/auth-audit', id, {
+      user: 'U0BOB',
+      channel: 'C0OTHER',
+      responseUrl: w.h.slack.responseUrl('audit-elsewhere'),
+    });
+    const reply = await w.h.slack.waitFor(
+      (c) => c.method === 'response_url' && c.args.id === 'audit-elsewhere',
+    );
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(String(reply.args.text)).toContain('can only be read in <#C0INCIDENT>');
+    expect(JSON.stringify(reply.args)).not.toContain('request.created');
   });
 
   it('refuses a malformed request id with the usage', async () => {

@@ -16,6 +16,12 @@ export function groupsToResolve(policy: Policy, role: 'approver' | 'requester'):
   return policy.requesters?.usergroups ?? [];
 }
 
+/** The allowed channels as mentions when `channel` is not one of them; undefined when it is (or none are set). */
+export function channelRefusal(policy: Pick<Policy, 'channels'>, channel: string): string | undefined {
+  if (policy.channels.length === 0 || policy.channels.includes(channel)) return undefined;
+  return policy.channels.map((c) => `<#${c}>`).join(', ');
+}
+
 export type RequestCheck = { ok: true } | { ok: false; reason: string };
 
 /** May this user ask for a change in this channel? */
@@ -33,8 +39,8 @@ export function checkRequester(
         'The approval policy lists no approvers, so changes cannot be approved. Add approvers to the policy file and restart the bot.',
     };
   }
-  if (policy.channels.length > 0 && !policy.channels.includes(channel)) {
-    const list = policy.channels.map((c) => `<#${c}>`).join(', ');
+  const list = channelRefusal(policy, channel);
+  if (list !== undefined) {
     return { ok: false, reason: `Changes can only be requested in ${list} (policy \`channels\`).` };
   }
   if (policy.requesters !== undefined && !isListed(policy.requesters, userId, memberOf)) {

@@ -1,6 +1,8 @@
 // /auth-audit: recent requests and their outcome, ephemerally.
 import type { App } from '@slack/bolt';
 import { listAuditRows, listRequestEvents } from '../../approvals/audit-summary.js';
+import { channelRefusal } from '../../domain/approvals/authorize.js';
+import type { Policy } from '../../domain/approvals/policy.js';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../store/types.js';
 import { renderAudit, renderRequestEvents } from '../views/audit.js';
@@ -8,6 +10,8 @@ import { renderAudit, renderRequestEvents } from '../views/audit.js';
 export interface AuditCommandDeps {
   store: Store;
   logger: Logger;
+  /** Its `channels`: where the audit trail may be read (as for /auth-refresh). */
+  policy: Pick<Policy, 'channels'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -21,6 +25,15 @@ export function registerAuditCommand(app: App, deps: AuditCommandDeps): void {
       channel: command.channel_id,
     });
     try {
+      const outside = channelRefusal(deps.policy, command.channel_id);
+      if (outside !== undefined) {
+        await respond({
+          response_type: 'ephemeral',
+          text: `:no_entry: The audit trail can only be read in ${outside} (policy \`channels\`).`,
+        });
+        log.info('refused /auth-audit outside the allowed channels');
+        return;
+      }
       const requestId = (command.text ?? '').trim();
       if (requestId !== '' && !REQUEST_ID.test(requestId)) {
         await respond({
