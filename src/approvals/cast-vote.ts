@@ -8,6 +8,7 @@ import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope, tell } from './context.js';
 import { groupsOf } from './group-resolver.js';
 import { paramsOf } from './request-data.js';
+import { type Claim, claimExecution } from './run-execution.js';
 
 export interface VoteInput {
   requestId: string;
@@ -92,7 +93,7 @@ async function markStale(
 export async function castVote(
   ctx: EngineContext,
   input: VoteInput,
-  onApproved: (request: ApprovalRequest) => void,
+  onApproved: (request: ApprovalRequest, claim: Claim) => void,
 ): Promise<VoteOutcome> {
   const s = scope(ctx, input.requestId);
   const request = await ctx.store.getRequest(input.requestId);
@@ -170,13 +171,18 @@ export async function castVote(
   });
   if (!approved) return lateClick(ctx, s, input);
   await s.audit('request.approved', input.userId, { approvals });
-  await refreshMessage(ctx, s, approved);
-  await reply(
-    s,
-    approved,
-    `:white_check_mark: Approved by <@${input.userId}> (${approvals} of ${request.approvalsRequired}). Running it now.`,
-  );
-  onApproved(approved);
+  // claim before any Slack I/O (its retries can take minutes): an approved request never waits unclaimed
+  const claim = await claimExecution(ctx, approved);
+  try {
+    await refreshMessage(ctx, s, approved);
+    await reply(
+      s,
+      approved,
+      `:white_check_mark: Approved by <@${input.userId}> (${approvals} of ${request.approvalsRequired}). Running it now.`,
+    );
+  } finally {
+    onApproved(approved, claim);
+  }
   return 'approved';
 }
 

@@ -59,6 +59,8 @@ export interface EngineContext {
   baseMessenger: Messenger;
   /** Runs work after the caller returns; tracked so shutdown and tests can wait for it. */
   track: (work: Promise<unknown>) => void;
+  /** Requests whose execution this engine claimed and is still running (the heartbeat leaves these alone). */
+  executing: Set<string>;
   // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
   plugins?: PluginRegistry;
   beforeMutation?: ((request: ApprovalRequest) => Promise<void>) | undefined;

@@ -81,6 +81,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     baseMessenger: deps.messenger,
     plugins: pluginRegistry(deps.plugins), // plugged actions (rollback, issue 5)
     beforeMutation: deps.beforeMutation, // pre-mutation snapshot hook (issue 5)
+    executing: new Set<string>(),
     track: (work) => {
       const p = work.catch((err: unknown) => deps.logger.error({ err }, 'background approval work failed'));
       inFlight.add(p);
@@ -105,7 +106,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
       });
     },
     requestAction: (input) => createRequest(ctx, input),
-    vote: (input) => castVote(ctx, input, (approved) => ctx.track(runExecution(ctx, approved))),
+    vote: (input) => castVote(ctx, input, (approved, claim) => ctx.track(runExecution(ctx, approved, claim))),
     async offerAlternative({ parentId, kind, userId, channel }) {
       const parent = await ctx.store.getRequest(parentId);
       const params = parent ? paramsOf(parent) : undefined;

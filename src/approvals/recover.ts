@@ -3,6 +3,9 @@
 // owner's lease has lapsed belongs to a dead process: it is marked interrupted and reported in its
 // thread. Taking the dead owner's lease is atomic, so with several replicas exactly one reports it.
 // On a graceful stop, executions that did not finish within the drain time are interrupted the same way.
+// The heartbeat also interrupts this replica's own executions that are no longer in flight (their final
+// store write failed), and approved requests that were never claimed (a crash or store error right
+// after the approval).
 import type { Execution } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, scope } from './context.js';
 
@@ -10,6 +13,9 @@ import { type EngineContext, refreshMessage, reply, scope } from './context.js';
 export const REPLICA_LEASE_MS = 30_000;
 /** How often an engine renews its lease and looks for executions left by dead replicas. */
 export const HEARTBEAT_MS = 10_000;
+
+/** How long an approved request may stay without an execution before it counts as interrupted. */
+export const UNCLAIMED_MS = 60_000;
 
 export const replicaLease = (owner: string) => `replica:${owner}`;
 
@@ -41,15 +47,41 @@ async function interrupt(ctx: EngineContext, execution: Execution, by: string): 
   return true;
 }
 
+/** Approved requests older than UNCLAIMED_MS with no running execution: interrupted. Returns how many. */
+async function interruptUnclaimed(ctx: EngineContext, running: readonly Execution[]): Promise<number> {
+  const now = ctx.now();
+  const approved = await ctx.store.listRequests({ states: ['approved'], limit: 200 });
+  const claimed = new Set(running.map((e) => e.requestId));
+  let count = 0;
+  for (const request of approved) {
+    if (claimed.has(request.id) || now - (request.decidedAt ?? request.updatedAt) < UNCLAIMED_MS) continue;
+    const moved = await ctx.store.transition(request.id, ['approved'], 'interrupted', now, {
+      result: { reason: 'interrupted', owner: null, detectedBy: ctx.replicaId },
+    });
+    if (!moved) continue;
+    const s = scope(ctx, request.id);
+    await s.audit('execution.interrupted', null, { owner: null, detectedBy: ctx.replicaId, unclaimed: true });
+    ctx.logger.warn({ requestId: request.id }, 'approved request was never executed; interrupted');
+    await refreshMessage(ctx, s, moved);
+    await reply(s, moved, INTERRUPTED_REPLY);
+    count++;
+  }
+  return count;
+}
+
 /**
- * Finds executions left `running` by replicas that are no longer alive and marks them interrupted.
- * Returns how many this call interrupted.
+ * Finds executions left `running` by replicas that are no longer alive, or by this one but no longer in
+ * flight, and approved requests never claimed, and marks them interrupted. Returns how many this call did.
  */
 export async function recoverInterrupted(ctx: EngineContext): Promise<number> {
   const running = await ctx.store.listExecutions({ running: true });
-  let count = 0;
+  let count = await interruptUnclaimed(ctx, running);
   for (const execution of running) {
-    if (execution.owner === ctx.replicaId) continue;
+    if (execution.owner === ctx.replicaId) {
+      if (!ctx.executing.has(execution.requestId) && (await interrupt(ctx, execution, ctx.replicaId)))
+        count++;
+      continue;
+    }
     // succeeds only when the owner's lease has lapsed (or never existed), and only for one replica
     const dead = await ctx.store.tryLease(
       replicaLease(execution.owner),

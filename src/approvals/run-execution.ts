@@ -12,6 +12,23 @@ import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
 import { paramsOf, type RequestResult } from './request-data.js';
 
+/** How often a final store write is tried, and the pause before each retry (times the attempt number). */
+export const FINISH_ATTEMPTS = 3;
+export const FINISH_BACKOFF_MS = 250;
+
+/** Runs a store write, retrying a failure a few times with a short backoff; throws the last failure. */
+async function retryWrite<T>(ctx: EngineContext, what: string, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= FINISH_ATTEMPTS) throw err;
+      ctx.logger.warn({ err, what, attempt }, 'store write failed; retrying');
+      await ctx.sleep(FINISH_BACKOFF_MS * attempt);
+    }
+  }
+}
+
 async function finish(
   ctx: EngineContext,
   s: Scoped,
@@ -20,10 +37,12 @@ async function finish(
   result: RequestResult,
 ): Promise<boolean> {
   const now = ctx.now();
-  const done = await ctx.store.transition(request.id, ['running', 'approved'], state, now, {
-    result: result as Record<string, unknown>,
-  });
-  await ctx.store.finishExecution(request.id, state, now);
+  const done = await retryWrite(ctx, 'finish request', () =>
+    ctx.store.transition(request.id, ['running', 'approved'], state, now, {
+      result: result as Record<string, unknown>,
+    }),
+  );
+  await retryWrite(ctx, 'finish execution', () => ctx.store.finishExecution(request.id, state, now));
   await s.audit(`request.${state}`, null, { ...result });
   if (done) await refreshMessage(ctx, s, done);
   // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
@@ -97,30 +116,64 @@ async function beforeMutation(ctx: EngineContext, s: Scoped, request: ApprovalRe
   }
 }
 
-export async function runExecution(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
+/** A claim's outcome; when refused, the request as failed by the refusal (null when it had moved on). */
+export type Claim = { claimed: true } | { claimed: false; failed: ApprovalRequest | null };
+
+const REFUSED_REASON =
+  'Another change on this target is running (or this request already ran); nothing was done.';
+
+/**
+ * Claims the execution of a just-approved request: store writes only, no Slack, so it happens right after
+ * the approval (at most once, one per target). A refused claim fails the request; runExecution reports it.
+ * While claimed, the request id is in ctx.executing until runExecution ends.
+ */
+export async function claimExecution(ctx: EngineContext, approved: ApprovalRequest): Promise<Claim> {
   const s = scope(ctx, approved.id);
-  const claimed = await ctx.store.claimExecution({
-    requestId: approved.id,
-    target: approved.target,
-    owner: ctx.replicaId,
-    startedAt: ctx.now(),
-  });
-  if (!claimed) {
-    await s.audit('execution.refused', null, {
-      reason: 'already executed or another change on the target is running',
+  ctx.executing.add(approved.id);
+  let claimed = false;
+  try {
+    claimed = await ctx.store.claimExecution({
+      requestId: approved.id,
+      target: approved.target,
+      owner: ctx.replicaId,
+      startedAt: ctx.now(),
     });
-    const reason =
-      'Another change on this target is running (or this request already ran); nothing was done.';
-    const done = await ctx.store.transition(approved.id, ['approved'], 'failed', ctx.now(), {
-      result: { reason },
-    });
-    if (done) {
-      await refreshMessage(ctx, s, done);
-      await reply(s, done, `:x: ${reason}`);
-    }
-    return;
+  } finally {
+    if (!claimed) ctx.executing.delete(approved.id);
   }
-  await s.audit('execution.claimed', null, { owner: ctx.replicaId });
+  if (claimed) {
+    await s.audit('execution.claimed', null, { owner: ctx.replicaId });
+    return { claimed: true };
+  }
+  await s.audit('execution.refused', null, {
+    reason: 'already executed or another change on the target is running',
+  });
+  const failed = await ctx.store.transition(approved.id, ['approved'], 'failed', ctx.now(), {
+    result: { reason: REFUSED_REASON },
+  });
+  return { claimed: false, failed };
+}
+
+/** After claimExecution: runs the action, verifies and reports (or reports the refused claim). */
+export async function runExecution(
+  ctx: EngineContext,
+  approved: ApprovalRequest,
+  claim: Claim,
+): Promise<void> {
+  try {
+    if (claim.claimed) await runClaimed(ctx, approved);
+    else if (claim.failed) {
+      const s = scope(ctx, approved.id);
+      await refreshMessage(ctx, s, claim.failed);
+      await reply(s, claim.failed, `:x: ${REFUSED_REASON}`);
+    }
+  } finally {
+    if (claim.claimed) ctx.executing.delete(approved.id);
+  }
+}
+
+async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
+  const s = scope(ctx, approved.id);
   const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
   if (!running) {
     await ctx.store.finishExecution(approved.id, 'interrupted', ctx.now());

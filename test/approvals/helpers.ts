@@ -27,6 +27,8 @@ export interface World {
   file: string;
   policy: Policy;
   restart(): Promise<void>;
+  /** Rebuilds the engine over a wrapped store (fault injection); `store` stays the real one. */
+  rewire(wrap: (store: Store) => Store): void;
 }
 
 export async function makeWorld(policyYaml = POLICY_YAML, file?: string): Promise<World> {
@@ -66,6 +68,9 @@ export async function makeWorld(policyYaml = POLICY_YAML, file?: string): Promis
       await world.store.close();
       world.store = await openStore(`file:${dbFile}`);
       world.engine = build(world.store);
+    },
+    rewire(wrap) {
+      world.engine = build(wrap(world.store));
     },
   };
   world.engine = build(world.store);
