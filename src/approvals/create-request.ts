@@ -44,6 +44,16 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
   }
 }
 
+/** Re-applying what the last rollback replaced (its pre-rollback snapshot) is its undo: no cooldown for that. */
+function undoesLast(input: NewRequestInput, last: ApprovalRequest): boolean {
+  const snapshotId = input.args?.snapshotId;
+  return (
+    input.action === 'rollback' &&
+    typeof snapshotId === 'string' &&
+    last.result?.preRollbackSnapshot === snapshotId
+  );
+}
+
 async function refuse(
   ctx: EngineContext,
   s: Scoped,
@@ -78,6 +88,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   if (
     last &&
     lastAt !== undefined &&
+    !undoesLast(input, last) &&
     actionPolicy.cooldownMs > 0 &&
     now - last.updatedAt < actionPolicy.cooldownMs
   ) {

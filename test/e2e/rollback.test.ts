@@ -79,10 +79,10 @@ afterEach(async () => {
   await proxy?.close();
 });
 
-async function start(): Promise<void> {
+async function start(policy = POLICY): Promise<void> {
   proxy = await startFakeProxy({ configYaml: GOOD, clientKeys: [CLIENT_KEY, 'plain-client-key-0002'] });
   h = await startHarness({
-    policy: POLICY,
+    policy,
     env: {
       CLIPROXY_URL: proxy.url,
       CLIPROXY_MANAGEMENT_KEY: DEFAULT_MANAGEMENT_KEY,
@@ -224,6 +224,24 @@ describe('/auth-rollback over HTTP', () => {
     expect(reapplied['proxy-url']).toBe('');
 
     await expectNothingLeaked();
+  });
+
+  it('with the default 5m cooldown, still lets the advertised re-apply through, but not another rollback', async () => {
+    await start('channels: [C0INCIDENT]\napprovers: { users: [U0ALICE, U0BOB, U0CAROL, U0REQ] }\n');
+    const goodId = await firstSnapshotId();
+    await putConfig(BAD);
+    const first = await requestRollback(goodId);
+    await click(w(), 'approve', first.id, 'U0ALICE');
+    await click(w(), 'approve', first.id, 'U0BOB');
+    await updateFor(w(), 'Verified');
+    const pre = (await h.bot.store.listSnapshots()).find((s) => s.reason === `pre-rollback:${first.id}`);
+    expect(pre).toBeDefined();
+
+    await h.command('/auth-rollback', goodId, { user: 'U0CAROL', channel: 'C0INCIDENT' });
+    await ephemeralFor(w(), 'U0CAROL', 'cooling down');
+
+    const undo = await requestRollback(pre!.id);
+    expect(buttonsOf(undo.call).map((b) => b.text)).toEqual(['Approve', 'Deny']);
   });
 
   it('executes at most once when the last two approvals race', async () => {
