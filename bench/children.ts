@@ -1,8 +1,9 @@
 // Child processes for the ack benchmark: spawn, wait until /healthz answers, sample memory from
 // /proc/PID/status (VmRSS while running, VmHWM = peak), stop with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { WorldInfo, WorldStats } from './world.js';
 
 export interface Child {
   pid: number;
@@ -11,8 +12,11 @@ export interface Child {
   rssMb(): number;
   /** Peak resident set size since start, MB (VmHWM). */
   peakRssMb(): number;
+  /** Open file descriptors (sockets included) now. */
+  openFds(): number;
   stderr(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 20 s; resolves to how the process ended and after how many ms. */
+  stop(): Promise<{ ms: number; how: string }>;
 }
 
 export function freePort(): Promise<number> {
@@ -26,6 +30,13 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux: /proc/PID/stat, 100 ticks/s). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -50,12 +61,14 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string, 
   throw new Error(`child did not answer /healthz within ${timeoutMs} ms: ${log()}`);
 }
 
-/** Spawns `node --import tsx SCRIPT ARGS` with `env` on `port`; resolves once /healthz answers 200. */
-export async function startChild(script: string, args: string[], env: NodeJS.ProcessEnv, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/** Spawns `node ARGS` with `env` on `port`; resolves once /healthz answers 200. */
+export async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, logFile?: string) {
+  const out = logFile ? openSync(logFile, 'w') : 'ignore';
+  const child = spawn(process.execPath, args, {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', out, 'pipe'],
   });
+  if (typeof out === 'number') closeSync(out);
   let err = '';
   child.stderr?.on('data', (c: Buffer) => {
     err = (err + c.toString()).slice(-4000);
@@ -73,14 +86,57 @@ export async function startChild(script: string, args: string[], env: NodeJS.Pro
     url,
     rssMb: () => statusKb(pid, 'VmRSS') / 1024,
     peakRssMb: () => statusKb(pid, 'VmHWM') / 1024,
+    openFds: () => readdirSync(`/proc/${pid}/fd`).length,
     stderr: () => err,
+    async stop() {
+      const started = Date.now();
+      if (child.exitCode !== null) return { ms: 0, how: `had exited with ${child.exitCode}` };
+      const exited = new Promise<string>((resolve) =>
+        child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit ${code}`)),
+      );
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const how = await exited;
+      clearTimeout(timer);
+      return { ms: Date.now() - started, how };
+    },
+  } satisfies Child;
+}
+
+/** Starts bench/world.ts (fake Slack + slow proxy) in its own process; resolves once it printed its URLs. */
+export async function startWorld(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/world.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    err = (err + c.toString()).slice(-4000);
+  });
+  const info = await new Promise<WorldInfo>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve(JSON.parse(line) as WorldInfo);
+    });
+    child.once('exit', (code) => reject(new Error(`bench world exited with ${code}: ${err}`)));
+  });
+  return {
+    ...info,
+    pid: child.pid as number,
+    stats: () =>
+      new Promise<WorldStats>((resolve) => {
+        child.once('message', (m) => resolve(m as WorldStats));
+        child.send('stats');
+      }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },
-  } satisfies Child;
+  };
 }

@@ -1,31 +1,35 @@
 // `npm run bench`: prints each benchmark's figures as a table, then (last) the summary line from benchLine().
 //   1. Ack latency and throughput: the real bot (`auth-bot serve`, a child process) against a bare Bolt app
 //      (bench/bare-bolt.ts, a child process), both answering the same signed slash command from 50
-//      concurrent clients while the proxy takes 2 s to answer every call (bench/slow-proxy.ts).
+//      concurrent clients while the proxy takes 2 s to answer every call (bench/slow-proxy.ts). The fake
+//      Slack and the slow proxy run in a third process (bench/world.ts), so this one only generates load.
+//      Both apps run from the project's tsc build, as the Docker image does (BENCH_TSX=1: through tsx).
 //   2. The bot's peak memory: VmHWM of its process (Linux /proc), sampled after the load has drained.
 //   3. The matcher's time per query (bench/matcher.ts).
 // Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes well under two minutes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeSlack } from '../test/fakes/fake-slack.js';
 import { type AckRun, percentile, runAcks } from './ack.js';
-import { type Child, freePort, startChild } from './children.js';
+import { buildForBench, tsxCommands } from './build.js';
+import { cpuSeconds, freePort, startChild, startWorld } from './children.js';
 import { measureMatcher } from './matcher.js';
 import { benchLine } from './run-line.js';
-import { startSlowProxy } from './slow-proxy.js';
 
 const COUNT = Number(process.env.BENCH_REQUESTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WARMUP = 300;
 const CONCURRENCY = 50;
-const PROXY_DELAY_MS = 2000;
+const PROXY_DELAY_MS = Number(process.env.BENCH_PROXY_DELAY_MS ?? 2000);
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-bench-token';
 
 const dir = mkdtempSync(join(tmpdir(), 'authbot-bench-'));
-const slack = await startFakeSlack({ botToken: TOKEN });
-const proxy = await startSlowProxy(PROXY_DELAY_MS);
+const world = await startWorld({
+  PATH: process.env.PATH,
+  BENCH_TOKEN: TOKEN,
+  BENCH_PROXY_DELAY_MS: String(PROXY_DELAY_MS),
+});
 const policyFile = join(dir, 'policy.yml');
 writeFileSync(policyFile, 'channels: [C0INCIDENT]\napprovers: { users: [U0ALICE, U0BOB] }\n');
 const baseEnv = {
@@ -33,33 +37,34 @@ const baseEnv = {
   HOME: process.env.HOME,
   SLACK_BOT_TOKEN: TOKEN,
   SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: slack.apiUrl,
+  SLACK_API_URL: world.slackApiUrl,
   HOST: '127.0.0.1',
 };
 
-const children: Child[] = [];
+const children: { stop(): Promise<unknown> }[] = [world];
 try {
   const botPort = await freePort();
+  const commands = process.env.BENCH_TSX ? tsxCommands() : await buildForBench(dir);
   const bot = await startChild(
-    'src/cli.ts',
-    ['serve'],
+    [...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...commands.bot],
     {
       ...baseEnv,
       PORT: String(botPort),
-      CLIPROXY_URL: proxy.url,
-      CLIPROXY_MANAGEMENT_KEY: proxy.managementKey,
+      CLIPROXY_URL: world.proxyUrl,
+      CLIPROXY_MANAGEMENT_KEY: world.managementKey,
       AUTHBOT_DATABASE_URL: `file:${join(dir, 'auth-bot.sqlite')}`,
       AUTHBOT_POLICY_FILE: policyFile,
       LOG_LEVEL: 'info',
     },
     botPort,
+    join(dir, 'bot.log'),
   );
   children.push(bot);
+  const idleRss = bot.rssMb();
   const { command, text } = await pickCommand(bot.url);
   const barePort = await freePort();
   const bare = await startChild(
-    'bench/bare-bolt.ts',
-    [],
+    commands.bare,
     { ...baseEnv, BENCH_PORT: String(barePort), BENCH_COMMAND: command },
     barePort,
   );
@@ -69,7 +74,7 @@ try {
     command,
     text,
     signingSecret: SECRET,
-    responseUrl: slack.responseUrl('bench'),
+    responseUrl: world.responseUrl,
   });
 
   await runAcks(target(bot.url), WARMUP, CONCURRENCY);
@@ -77,19 +82,36 @@ try {
   const botRuns: AckRun[] = [];
   const bareRuns: AckRun[] = [];
   let rssDuringLoad = 0;
+  let fdsDuringLoad = 0;
   const sampler = setInterval(() => {
     rssDuringLoad = Math.max(rssDuringLoad, bot.rssMb());
+    fdsDuringLoad = Math.max(fdsDuringLoad, bot.openFds());
   }, 50);
-  const proxyCallsBefore = proxy.calls();
+  const before = await world.stats();
+  const pids = {
+    'auth-bot': bot.pid,
+    'bare Bolt': bare.pid,
+    'fake Slack + proxy': world.pid,
+    'load generator': process.pid,
+  };
+  const cpu: Record<string, number> = Object.fromEntries(Object.keys(pids).map((k) => [k, 0]));
+  const measure = async (run: () => Promise<AckRun>) => {
+    const start = Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)] as const);
+    const result = await run();
+    for (const [k, s0] of start) cpu[k] = (cpu[k] ?? 0) + cpuSeconds(pids[k as keyof typeof pids]) - s0;
+    return result;
+  };
   for (let round = 0; round < ROUNDS; round++) {
     // alternate, so background load on a shared machine hits both sides alike
-    botRuns.push(await runAcks(target(bot.url), COUNT, CONCURRENCY));
+    botRuns.push(await measure(() => runAcks(target(bot.url), COUNT, CONCURRENCY)));
     bareRuns.push(await runAcks(target(bare.url), COUNT, CONCURRENCY));
   }
+  const heap = await heapFigures(bot.url);
+  if (process.env.BENCH_HEAP_SIGNAL) process.kill(bot.pid, 'SIGUSR2'); // with BENCH_BOT_NODE_ARGS=--heapsnapshot-signal=SIGUSR2
   // let the bot finish the work it acknowledged (proxy calls time out after 5 s at most), then read the peak
   await new Promise((r) => setTimeout(r, 7000));
   clearInterval(sampler);
-  const proxyCalls = proxy.calls() - proxyCallsBefore;
+  const after = await world.stats();
   const botPeak = bot.peakRssMb();
   const barePeak = bare.peakRssMb();
 
@@ -115,6 +137,9 @@ try {
   const rw = row('bare Bolt', base);
   const f = (n: number, w = 10, d = 1) => n.toFixed(d).padStart(w);
   console.log(
+    `processes: ${process.env.BENCH_TSX ? 'node --import tsx (sources)' : 'node on the tsc build (as the Docker image runs)'}`,
+  );
+  console.log(
     `ack: ${ROUNDS} x ${COUNT} signed \`${command}${text ? ` ${text}` : ''}\` after ${WARMUP} warm-up, ` +
       `${CONCURRENCY} concurrent, proxy answers after ${PROXY_DELAY_MS} ms`,
   );
@@ -129,13 +154,20 @@ try {
     `${'bot / bare'.padEnd(16)}${f(rb.p50 / rw.p50, 10, 2)}${f(rb.p99 / rw.p99, 10, 2)}${f(rb.max / rw.max, 10, 2)}${f(rb.rps / rw.rps, 10, 2)}`,
   );
   console.log(
-    `work behind the acks: ${proxyCalls} proxy calls during the measured rounds, ` +
-      `${slack.callsTo('response_url').length} response_url posts in all`,
+    `work behind the acks (measured rounds + 7 s): ${after.proxyCalls - before.proxyCalls} proxy calls, ` +
+      `${after.responsePosts - before.responsePosts} response_url posts`,
   );
   console.log(
-    `memory: auth-bot peak RSS ${botPeak.toFixed(1)} MB (max sampled under load ${rssDuringLoad.toFixed(1)} MB), ` +
+    `CPU seconds while the bot was measured (${(b.wallMs / 1000).toFixed(1)} s): ` +
+      Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', '),
+  );
+  console.log(
+    `memory: auth-bot RSS after start-up ${idleRss.toFixed(1)} MB, peak RSS ${botPeak.toFixed(1)} MB (max sampled under load ${rssDuringLoad.toFixed(1)} MB, ${fdsDuringLoad} open fds), ` +
       `bare Bolt peak RSS ${barePeak.toFixed(1)} MB`,
   );
+  console.log(`bot heap right after the measured rounds (from /metrics): ${heap}`);
   const targets = [
     ['ack p99 < 50 ms', rb.p99 < 50],
     ['throughput >= 0.8 x bare Bolt', rb.rps / rw.rps >= 0.8],
@@ -143,6 +175,10 @@ try {
     ['every ack 200', rb.errors === 0],
   ] as const;
   console.log(`targets: ${targets.map(([name, ok]) => `${name}: ${ok ? 'met' : 'MISSED'}`).join('; ')}`);
+
+  const stopped = await bot.stop();
+  console.log(`SIGTERM: auth-bot ${stopped.how} after ${(stopped.ms / 1000).toFixed(1)} s`);
+  if (process.env.BENCH_KEEP_LOG) copyFileSync(join(dir, 'bot.log'), process.env.BENCH_KEEP_LOG);
 
   const matcher = measureMatcher();
   console.log(`matcher: ${matcher.queries} queries, p50 ${matcher.p50_us} µs, p99 ${matcher.p99_us} µs`);
@@ -157,9 +193,7 @@ try {
     }),
   );
 } finally {
-  for (const c of children) await c.stop();
-  await proxy.close();
-  await slack.close();
+  for (const c of children.reverse()) await c.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -168,13 +202,15 @@ try {
  * (which does not call the proxy) only when neither is registered, with a warning.
  */
 async function pickCommand(url: string): Promise<{ command: string; text: string }> {
+  if (process.env.BENCH_COMMAND)
+    return { command: process.env.BENCH_COMMAND, text: process.env.BENCH_TEXT ?? '' };
   for (const candidate of [
     { command: '/auth-status', text: '' },
     { command: '/auth-refresh', text: 'kiro' },
     { command: '/auth-why', text: 'refresh returns 401' },
   ]) {
     const run = await runAcks(
-      { url, ...candidate, signingSecret: SECRET, responseUrl: slack.responseUrl('probe') },
+      { url, ...candidate, signingSecret: SECRET, responseUrl: world.responseUrl },
       1,
       1,
     );
@@ -185,4 +221,14 @@ async function pickCommand(url: string): Promise<{ command: string; text: string
     }
   }
   throw new Error('the bot acknowledges none of /auth-status, /auth-refresh, /auth-why');
+}
+
+/** Heap used / total and external memory of the bot, from its own /metrics (prom-client default metrics). */
+async function heapFigures(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mb = (name: string) => {
+    const m = new RegExp(`^authbot_${name} (\\S+)$`, 'm').exec(text);
+    return m ? `${(Number(m[1]) / 1024 / 1024).toFixed(1)} MB` : '?';
+  };
+  return `heap used ${mb('nodejs_heap_size_used_bytes')}, heap total ${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')}`;
 }

@@ -71,6 +71,7 @@ export class Transport {
       } catch (err) {
         if (err === TIMED_OUT) throw timeoutError(this.options.baseUrl, budget);
         lastError = err;
+        if (isClosedDispatcher(err)) break; // shutting down (issue 6): retrying a closed client cannot succeed
         if (attempt < maxAttempts && deadline - now() > retryDelayMs) {
           await sleep(retryDelayMs * attempt);
         }
@@ -124,6 +125,12 @@ export class Transport {
       clearTimeout(timer);
     }
   }
+}
+
+/** The client was closed (bot stopping): undici's ClientDestroyedError / ClientClosedError. */
+function isClosedDispatcher(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED';
 }
 
 /** Sentinel thrown when the deadline aborts a request. */

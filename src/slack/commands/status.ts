@@ -4,7 +4,9 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { gatherStatus } from '../../cliproxy/gather-status.js';
 import { validateProvider } from '../../cliproxy/names.js';
+import { singleFlight } from '../../cliproxy/single-flight.js';
 import type { ManagementClient } from '../../cliproxy/types.js';
+import type { StatusReport } from '../../domain/status.js';
 import { AppError, describeError } from '../../errors.js';
 import { type StatusView, statusErrorView, statusView } from '../views/status.js';
 
@@ -14,7 +16,12 @@ export interface StatusCommandDeps {
   now: () => number;
   /** How long the answer may take in all (default 8 s: Slack users wait, the proxy may hang). */
   deadlineMs?: number;
+  /** Reads the status (registerStatusCommand: shared by commands arriving within 1 s of each other). */
+  gather?: (provider: string | undefined) => Promise<StatusReport>;
 }
+
+/** Commands asking for the same provider within this long share one status read (issue 6). */
+export const STATUS_JOIN_MS = 1000;
 
 export const STATUS_DEADLINE_MS = 8000;
 
@@ -49,7 +56,9 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
   try {
     if (provider) validateProvider(provider.toLowerCase());
     const report = await withDeadline(
-      gatherStatus(deps.proxy, { provider: provider?.toLowerCase(), now: deps.now }),
+      deps.gather
+        ? deps.gather(provider?.toLowerCase())
+        : gatherStatus(deps.proxy, { provider: provider?.toLowerCase(), now: deps.now }),
       deps.deadlineMs ?? STATUS_DEADLINE_MS,
       'Reading the proxy status',
     );
@@ -61,6 +70,14 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
 }
 
 export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
+  const shared = singleFlight(
+    (key) => gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
+    {
+      joinWithinMs: STATUS_JOIN_MS,
+      now: deps.now,
+    },
+  );
+  const gather = deps.gather ?? ((provider: string | undefined) => shared(provider ?? ''));
   app.command('/auth-status', async ({ command, ack, respond }) => {
     await ack();
     const log = deps.logger.child({
@@ -69,7 +86,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
       channel: command.channel_id,
     });
     const started = deps.now();
-    const view = await answerStatus({ ...deps, logger: log }, command.text ?? '');
+    const view = await answerStatus({ ...deps, gather, logger: log }, command.text ?? '');
     log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
     await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
   });

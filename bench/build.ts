@@ -1,0 +1,47 @@
+// Builds what the Docker image runs (`node dist/cli.js serve`): the project's own tsc build
+// (tsconfig.build.json) into a temp dir, plus bench/bare-bolt.ts, so neither side of the ack benchmark pays
+// for tsx (its loader thread alone adds ~35 MB of RSS). The temp dir gets package.json and links to
+// runbook/ and node_modules/ so the built code finds its bundled runbook and its packages.
+import { execFile } from 'node:child_process';
+import { copyFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface Built {
+  /** Node arguments that start the bot / the bare Bolt app. */
+  bot: string[];
+  bare: string[];
+}
+
+export async function buildForBench(dir: string, repo = process.cwd()): Promise<Built> {
+  const out = join(dir, 'out');
+  const tsconfig = join(dir, 'tsconfig.bench.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: resolve(repo, 'tsconfig.build.json'),
+      compilerOptions: {
+        rootDir: repo,
+        outDir: out,
+        sourceMap: false,
+        typeRoots: [resolve(repo, 'node_modules/@types')],
+      },
+      include: [resolve(repo, 'src'), resolve(repo, 'bench/bare-bolt.ts')],
+    }),
+  );
+  await run(process.execPath, [resolve(repo, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
+    cwd: repo,
+    timeout: 120_000,
+  });
+  copyFileSync(resolve(repo, 'package.json'), join(out, 'package.json'));
+  symlinkSync(resolve(repo, 'runbook'), join(out, 'runbook'));
+  symlinkSync(resolve(repo, 'node_modules'), join(out, 'node_modules'));
+  return { bot: [join(out, 'src/cli.js'), 'serve'], bare: [join(out, 'bench/bare-bolt.js')] };
+}
+
+/** The same commands through tsx, straight from the sources (BENCH_TSX=1). */
+export function tsxCommands(): Built {
+  return { bot: ['--import', 'tsx', 'src/cli.ts', 'serve'], bare: ['--import', 'tsx', 'bench/bare-bolt.ts'] };
+}
