@@ -3,7 +3,6 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeDatabaseUrl, isPostgresUrl, isSqliteUrl } from './database-url.js';
-import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
@@ -22,6 +21,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   if (isSqliteUrl(databaseUrl)) {
     store = new SqliteStore(databaseUrl, storeOptions);
   } else if (isPostgresUrl(databaseUrl)) {
+    // loaded only when used: pg adds ~10 MB of resident memory to every SQLite deployment (issue 6)
+    const { PostgresStore } = await import('./postgres.js');
     const postgres = new PostgresStore(databaseUrl, storeOptions);
     store = postgres;
     try {
