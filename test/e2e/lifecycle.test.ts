@@ -181,4 +181,49 @@ describe('starting after a process died mid-execution', () => {
     expect(proxy.callsTo(REFRESH, 'POST')).toHaveLength(0); // never run (again) by the new process
     expect(threadReplies(slack, ts).filter((c) => blocksText(c).includes('Interrupted'))).toHaveLength(1);
   });
+
+  it('interrupts a request approved long ago that never got an execution, and runs nothing', async () => {
+    const proxy = await startProxy();
+    const first = await startBot(proxy);
+    const slack = first.h.slack;
+    cleanups.push(() => slack.close());
+    const { id } = await askRefresh(first);
+    const dataDir = first.h.dataDir;
+    const store0 = first.h.bot.store;
+    let posted = false;
+    await waitUntil('the request message ts to be stored', () => {
+      void store0.getRequest(id).then((r) => {
+        posted = Boolean(r?.messageTs);
+      });
+      return posted;
+    });
+    await first.h.stop(false);
+
+    // a process that died between the approving vote and claiming the execution, a minute ago
+    const store = await openStore(`file:${dataDir}/auth-bot.sqlite`);
+    const then = Date.now() - 60_000;
+    const approved = await store.transition(id, ['pending'], 'approved', then, {
+      decidedBy: 'U0ALICE',
+      decidedAt: then,
+    });
+    await store.close();
+    const ts = String(approved?.messageTs);
+
+    const second = await startBot(proxy, { slack, dataDir });
+    cleanups.push(() => second.h.stop(false));
+    const reply = await slack.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Interrupted'),
+      5000,
+    );
+    expect(blocksText(reply)).toContain('nothing was changed');
+    // a late click on the old message runs nothing
+    await click(second, 'approve', id, 'U0BOB');
+    await new Promise((r) => setTimeout(r, 300));
+    await second.h.bot.stop();
+    const after = await readBack(dataDir, id);
+    expect(after.request?.state).toBe('interrupted');
+    expect(after.executions).toEqual([]);
+    expect(proxy.callsTo(REFRESH, 'POST')).toHaveLength(0);
+  });
 });
