@@ -6,7 +6,10 @@
 //      Both apps run from the project's tsc build, as the Docker image does (BENCH_TSX=1: through tsx).
 //   2. The bot's peak memory: VmHWM of its process (Linux /proc), sampled after the load has drained.
 //   3. The matcher's time per query (bench/matcher.ts).
-// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes well under two minutes.
+// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about a minute.
+// Knobs (for investigating, not for CI): BENCH_REQUESTS (2000), BENCH_ROUNDS (2), BENCH_PROXY_DELAY_MS (2000),
+// BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_BOT_NODE_ARGS (e.g. --cpu-prof),
+// BENCH_HEAP_SIGNAL=1 (with --heapsnapshot-signal=SIGUSR2), BENCH_KEEP_LOG=FILE (the bot's log).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

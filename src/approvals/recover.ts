@@ -23,10 +23,6 @@ export const INTERRUPTED_REPLY =
   ':double_vertical_bar: *Interrupted*: the bot stopped while this ran, so its outcome is unknown. ' +
   "Check the target's state (`/auth-status`) and request the change again if it is still needed.";
 
-export const UNCLAIMED_REPLY =
-  ':double_vertical_bar: *Interrupted*: approved, but the bot stopped before running it; nothing was changed. ' +
-  'Request the change again if it is still needed.';
-
 /** Renews this replica's liveness lease. */
 export async function heartbeat(ctx: EngineContext): Promise<void> {
   await ctx.store.tryLease(replicaLease(ctx.replicaId), ctx.replicaId, ctx.now(), REPLICA_LEASE_MS);
@@ -67,7 +63,7 @@ async function interruptUnclaimed(ctx: EngineContext, running: readonly Executio
     await s.audit('execution.interrupted', null, { owner: null, detectedBy: ctx.replicaId, unclaimed: true });
     ctx.logger.warn({ requestId: request.id }, 'approved request was never executed; interrupted');
     await refreshMessage(ctx, s, moved);
-    await reply(s, moved, UNCLAIMED_REPLY);
+    await reply(s, moved, INTERRUPTED_REPLY);
     count++;
   }
   return count;
@@ -94,32 +90,6 @@ export async function recoverInterrupted(ctx: EngineContext): Promise<number> {
       REPLICA_LEASE_MS,
     );
     if (dead && (await interrupt(ctx, execution, ctx.replicaId))) count++;
-  }
-  return count + (await recoverUnclaimed(ctx));
-}
-
-/**
- * Requests approved more than REPLICA_LEASE_MS ago that never got an execution: their process died between
- * the approving vote and the claim. Marked interrupted (a late claim then finds them moved on and runs
- * nothing). Returns how many this call moved.
- */
-export async function recoverUnclaimed(ctx: EngineContext): Promise<number> {
-  const approved = await ctx.store.listRequests({ states: ['approved'], limit: 200 });
-  const due = approved.filter((r) => ctx.now() - (r.decidedAt ?? r.updatedAt) > REPLICA_LEASE_MS);
-  if (due.length === 0) return 0;
-  const claimed = new Set((await ctx.store.listExecutions()).map((e) => e.requestId));
-  let count = 0;
-  for (const request of due) {
-    if (claimed.has(request.id)) continue;
-    const moved = await ctx.store.transition(request.id, ['approved'], 'interrupted', ctx.now(), {
-      result: { reason: 'interrupted', detail: 'approved, but the bot stopped before running it' },
-    });
-    if (!moved) continue;
-    const s = scope(ctx, request.id);
-    await s.audit('execution.interrupted', null, { owner: null, detectedBy: ctx.replicaId });
-    await refreshMessage(ctx, s, moved);
-    await reply(s, moved, UNCLAIMED_REPLY);
-    count++;
   }
   return count;
 }

@@ -201,7 +201,7 @@ describe('starting after a process died mid-execution', () => {
 
     // a process that died between the approving vote and claiming the execution, a minute ago
     const store = await openStore(`file:${dataDir}/auth-bot.sqlite`);
-    const then = Date.now() - 60_000;
+    const then = Date.now() - 90_000;
     const approved = await store.transition(id, ['pending'], 'approved', then, {
       decidedBy: 'U0ALICE',
       decidedAt: then,
@@ -216,7 +216,7 @@ describe('starting after a process died mid-execution', () => {
         c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Interrupted'),
       5000,
     );
-    expect(blocksText(reply)).toContain('nothing was changed');
+    expect(blocksText(reply)).toContain('request the change again');
     // a late click on the old message runs nothing
     await click(second, 'approve', id, 'U0BOB');
     await new Promise((r) => setTimeout(r, 300));
