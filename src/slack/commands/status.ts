@@ -50,6 +50,18 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
   }
 }
 
+/** Commands that shared one status read share its view too (built once per report and provider). */
+const views = new WeakMap<StatusReport, Map<string, StatusView>>();
+
+function viewOf(report: StatusReport, provider: string | undefined): StatusView {
+  const byProvider = views.get(report) ?? new Map<string, StatusView>();
+  views.set(report, byProvider);
+  const key = provider ?? '';
+  const view = byProvider.get(key) ?? statusView(report, { provider });
+  byProvider.set(key, view);
+  return view;
+}
+
 /** What /auth-status answers for `text` (an optional provider). Never throws. */
 export async function answerStatus(deps: StatusCommandDeps, text: string): Promise<StatusView> {
   const provider = text.trim().split(/\s+/)[0] || undefined;
@@ -62,7 +74,7 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
       deps.deadlineMs ?? STATUS_DEADLINE_MS,
       'Reading the proxy status',
     );
-    return statusView(report, { provider: provider?.toLowerCase() });
+    return viewOf(report, provider?.toLowerCase());
   } catch (err) {
     deps.logger.warn({ err }, '/auth-status failed');
     return statusErrorView(describeError(err));
@@ -80,14 +92,20 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
   const gather = deps.gather ?? ((provider: string | undefined) => shared(provider ?? ''));
   app.command('/auth-status', async ({ command, ack, respond }) => {
     await ack();
+    // The answer can take seconds (a slow proxy): finish it in the background so Bolt releases this
+    // request at once; during an incident burst, waiting commands then hold a few bytes, not a request.
+    const text = command.text ?? '';
     const log = deps.logger.child({
       command: '/auth-status',
       user: command.user_id,
       channel: command.channel_id,
     });
     const started = deps.now();
-    const view = await answerStatus({ ...deps, gather, logger: log }, command.text ?? '');
-    log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
-    await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+    void answerStatus({ ...deps, gather, logger: log }, text)
+      .then(async (view) => {
+        await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+        log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
+      })
+      .catch((err: unknown) => log.error({ err }, 'could not answer /auth-status'));
   });
 }

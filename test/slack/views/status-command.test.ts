@@ -45,17 +45,22 @@ describe('/auth-status', () => {
     const { app, commands } = fakeApp();
     registerStatusCommand(app, { proxy: client, logger, now: Date.now });
     const events: string[] = [];
-    let responded: Record<string, unknown> | undefined;
+    let answered: (msg: Record<string, unknown>) => void = () => undefined;
+    const response = new Promise<Record<string, unknown>>((resolve) => {
+      answered = resolve;
+    });
     await commands.get('/auth-status')?.({
       command: { text: 'kiro', user_id: 'U1', channel_id: 'C1' },
       ack: async () => {
         events.push(`ack after ${proxy.calls.length} proxy calls`);
       },
       respond: async (msg: Record<string, unknown>) => {
-        responded = msg;
+        answered(msg);
       },
     });
     expect(events).toEqual(['ack after 0 proxy calls']);
+    // the listener returns at once; the answer follows in the background
+    const responded = await response;
     expect(responded?.response_type).toBe('ephemeral');
     expect(findBlockKitViolations(responded?.blocks)).toEqual([]);
     expect(JSON.stringify(responded?.blocks)).toContain('kiro-idc-refresh');
