@@ -136,8 +136,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   });
   const rollback = {
     plugins: [createRollbackPlugin(snapshotter)],
-    beforeMutation: async (request: { id: string }) => {
-      await snapshotter.snapshotNow(`pre-mutation:${request.id}`);
+    beforeMutation: async (request: { id: string }, client: ManagementClient) => {
+      // read through the request's audited client, so this call is in the request's audit trail too
+      await snapshotter.snapshotNow(`pre-mutation:${request.id}`, await client.getConfigYaml());
     },
   };
   // --- end snapshots and rollback ---

@@ -38,7 +38,8 @@ export interface ApprovalEngineDeps {
   /** Actions plugged in from outside the engine (rollback: src/snapshots/rollback-action.ts). */
   plugins?: ActionPlugin[];
   /** Runs right before any built-in action mutates the proxy (main.ts: a pre-mutation config snapshot). */
-  beforeMutation?: (request: ApprovalRequest) => Promise<void>;
+  /** Runs right before a mutation; `client` is the request's audited client (its calls join the audit trail). */
+  beforeMutation?: (request: ApprovalRequest, client: ManagementClient) => Promise<void>;
   // --- end plugged actions ---
 }
 
@@ -63,7 +64,7 @@ export interface EngineContext {
   executing: Set<string>;
   // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
   plugins?: PluginRegistry;
-  beforeMutation?: ((request: ApprovalRequest) => Promise<void>) | undefined;
+  beforeMutation?: ((request: ApprovalRequest, client: ManagementClient) => Promise<void>) | undefined;
   // --- end plugged actions ---
 }
 

@@ -110,7 +110,7 @@ async function offerAlternatives(
 async function beforeMutation(ctx: EngineContext, s: Scoped, request: ApprovalRequest): Promise<void> {
   if (!ctx.beforeMutation) return;
   try {
-    await ctx.beforeMutation(request);
+    await ctx.beforeMutation(request, s.client);
   } catch (err) {
     await s.audit('snapshot.failed', null, { error: describeError(err).code });
   }

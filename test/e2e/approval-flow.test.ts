@@ -47,6 +47,13 @@ describe('/auth-refresh with approval, over HTTP', () => {
     expect(audit.map((e) => e.kind)).toEqual(
       expect.arrayContaining(['request.created', 'vote.cast', 'proxy.call', 'verify.result']),
     );
+    expect(
+      audit.some(
+        (e) =>
+          e.kind === 'proxy.call' && e.data.method === 'GET' && e.data.route === '/v0/management/config.yaml',
+      ),
+      'the pre-mutation snapshot read is in the request audit trail',
+    ).toBe(true);
     expectNoSecrets(w);
     expect(JSON.stringify(audit)).not.toContain('test-management-key');
   });
