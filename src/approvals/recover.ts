@@ -23,6 +23,10 @@ export const INTERRUPTED_REPLY =
   ':double_vertical_bar: *Interrupted*: the bot stopped while this ran, so its outcome is unknown. ' +
   "Check the target's state (`/auth-status`) and request the change again if it is still needed.";
 
+export const NEVER_RAN_REPLY =
+  ':double_vertical_bar: *Interrupted*: the bot stopped after the approval and before running it, so nothing ' +
+  'was changed. Request the change again if it is still needed.';
+
 /** Renews this replica's liveness lease. */
 export async function heartbeat(ctx: EngineContext): Promise<void> {
   await ctx.store.tryLease(replicaLease(ctx.replicaId), ctx.replicaId, ctx.now(), REPLICA_LEASE_MS);
@@ -63,7 +67,7 @@ async function interruptUnclaimed(ctx: EngineContext, running: readonly Executio
     await s.audit('execution.interrupted', null, { owner: null, detectedBy: ctx.replicaId, unclaimed: true });
     ctx.logger.warn({ requestId: request.id }, 'approved request was never executed; interrupted');
     await refreshMessage(ctx, s, moved);
-    await reply(s, moved, INTERRUPTED_REPLY);
+    await reply(s, moved, NEVER_RAN_REPLY);
     count++;
   }
   return count;

@@ -1,7 +1,7 @@
 // Nothing stays `approved` or `running` for good: the execution is claimed before any Slack I/O, final
 // store writes are retried, and the heartbeat interrupts what no one will finish.
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED_REPLY } from '../../src/approvals/recover.js';
+import { INTERRUPTED_REPLY, NEVER_RAN_REPLY } from '../../src/approvals/recover.js';
 import type { Store } from '../../src/store/types.js';
 import { makeWorld, requestKiro, type World } from './helpers.js';
 
@@ -87,7 +87,7 @@ describe('an approved request', () => {
     expect(await w.engine.recoverInterrupted()).toBe(1);
     expect((await w.store.getRequest(id))?.state).toBe('interrupted');
     expect(JSON.stringify(w.messenger.lastUpdate()?.message)).toContain('Interrupted');
-    expect(w.messenger.texts('thread').at(-1)).toContain(INTERRUPTED_REPLY);
+    expect(w.messenger.texts('thread').at(-1)).toContain(NEVER_RAN_REPLY);
     expect(w.client.count('refreshProvider')).toBe(0);
     expect(await w.engine.recoverInterrupted()).toBe(0);
     // the provider is no longer blocked by an open change
