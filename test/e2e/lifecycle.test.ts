@@ -167,7 +167,7 @@ describe('starting after a process died mid-execution', () => {
         c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Interrupted'),
       5000,
     );
-    expect(blocksText(reply)).toContain('nothing was changed');
+    expect(blocksText(reply)).toContain('request the change again');
     const update = await slack.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && blocksText(c).includes('Interrupted'),
       5000,
