@@ -197,7 +197,7 @@ try {
   );
 } finally {
   for (const c of children.reverse()) await c.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
 }
 
 /**

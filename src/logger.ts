@@ -63,13 +63,16 @@ export function createLogger(options: LoggerOptions): Logger {
       hooks: {
         // last line of defence: scrub known secret values and token shapes from every string argument
         logMethod(args, method) {
-          const clean = args.map((a) => (typeof a === 'string' ? redactor.text(a) : redactor.value(a)));
+          const clean = args.map((a) =>
+            typeof a === 'string' ? redactor.text(a) : redactor.value(a, 0, true),
+          );
           return method.apply(this, clean as Parameters<typeof method>);
         },
       },
       serializers: {
         err: (err: unknown) => {
-          const s = pino.stdSerializers.err(err as Error);
+          if (!(err instanceof Error)) return redactor.value(err);
+          const s = pino.stdSerializers.err(err);
           return redactor.value({ ...s, stack: s.stack ? redactor.text(s.stack) : undefined });
         },
       },

@@ -56,6 +56,17 @@ describe('logger', () => {
     expect(text).not.toContain('abc.def.ghi');
   });
 
+  it('logs an error as its type, message and stack, not as a string spread into characters', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', destination: out.destination, secrets: ['k-secret-1'] });
+    logger.warn({ err: new Error('the proxy timed out with k-secret-1') }, 'failed');
+    const line = JSON.parse(out.text().trim()) as { err: Record<string, unknown> };
+    expect(line.err.type).toBe('Error');
+    expect(line.err.message).toBe('the proxy timed out with [redacted]');
+    expect(String(line.err.stack)).toContain('logger.test.ts');
+    expect(line.err['0']).toBeUndefined();
+  });
+
   it('gives Bolt an adapter on the same destination, level and redaction', () => {
     const out = capture();
     const logger = createLogger({ level: 'warn', destination: out.destination, secrets: ['sig-secret-1'] });

@@ -60,16 +60,22 @@ export class Redactor {
     return out;
   }
 
-  value<T>(input: T, depth = 0): T {
+  /**
+   * A copy of `input` with secret-named keys and secret-shaped text removed. An Error becomes its redacted
+   * message, unless `keepErrors` (the logger: its `err` serializer redacts errors with their stack).
+   */
+  value<T>(input: T, depth = 0, keepErrors = false): T {
     if (depth > 8) return REDACTED as T;
     if (typeof input === 'string') return this.text(input) as T;
-    if (Array.isArray(input)) return input.map((v) => this.value(v, depth + 1)) as T;
+    if (Array.isArray(input)) return input.map((v) => this.value(v, depth + 1, keepErrors)) as T;
     if (input !== null && typeof input === 'object') {
-      if (input instanceof Error) return this.text(input.message) as T;
+      if (input instanceof Error) return (keepErrors ? input : this.text(input.message)) as T;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
         out[k] =
-          isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : this.value(v, depth + 1);
+          isSecretKey(k) && v !== null && v !== undefined && v !== ''
+            ? REDACTED
+            : this.value(v, depth + 1, keepErrors);
       }
       return out as T;
     }

@@ -33,25 +33,41 @@ describe('singleFlight', () => {
     expect(await Promise.all([a, b, c])).toEqual(['status-all', 'status-all', 'status-kiro']);
   });
 
-  it('starts a new read when the running one is older than joinWithinMs, or finished, or failed', async () => {
+  it('after joinWithinMs, callers share one follow-up read that starts when the running one ends', async () => {
     const clock = { t: 0 };
     let calls = 0;
-    const gate = deferred<number>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const gates = [deferred<number>(), deferred<number>()];
     const read = singleFlight(
       async () => {
         calls++;
-        if (calls === 1) return gate.promise;
-        if (calls === 2) throw new Error('proxy down');
-        return calls;
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          if (calls <= 2) return await (gates[calls - 1] as ReturnType<typeof deferred<number>>).promise;
+          throw new Error('proxy down');
+        } finally {
+          inFlight--;
+        }
       },
       { joinWithinMs: 1000, now: () => clock.t },
     );
     const first = read('all');
     clock.t = 1000; // the first read is still running but started too long ago
-    await expect(read('all')).rejects.toThrow('proxy down');
-    gate.resolve(1);
+    const second = read('all');
+    clock.t = 5000;
+    const third = read('all'); // joins the same follow-up, which has not started yet
+    expect(calls).toBe(1);
+    gates[0]?.resolve(1);
     expect(await first).toBe(1);
-    expect(await read('all')).toBe(3); // the failure was not cached
-    expect(calls).toBe(3);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toBe(2); // the follow-up started only now
+    gates[1]?.resolve(2);
+    expect(await Promise.all([second, third])).toEqual([2, 2]);
+    expect(maxInFlight).toBe(1);
+    await expect(read('all')).rejects.toThrow('proxy down'); // nothing in flight: a fresh read
+    await expect(read('all')).rejects.toThrow('proxy down'); // a failure is never cached
+    expect(calls).toBe(4);
   });
 });
