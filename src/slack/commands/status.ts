@@ -20,9 +20,6 @@ export interface StatusCommandDeps {
   gather?: (provider: string | undefined) => Promise<StatusReport>;
 }
 
-/** Commands asking for the same provider within this long share one status read (issue 6). */
-export const STATUS_JOIN_MS = 1000;
-
 export const STATUS_DEADLINE_MS = 8000;
 
 /** Runs `work`, or rejects with AppError timeout after `ms`. */
@@ -82,12 +79,8 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
 }
 
 export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
-  const shared = singleFlight(
-    (key) => gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
-    {
-      joinWithinMs: STATUS_JOIN_MS,
-      now: deps.now,
-    },
+  const shared = singleFlight((key) =>
+    gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
   );
   const gather = deps.gather ?? ((provider: string | undefined) => shared(provider ?? ''));
   app.command('/auth-status', async ({ command, ack, respond }) => {
