@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
+import { createLimiter } from '../domain/limiter.js';
 import { Redactor } from '../domain/redact.js';
 import { AppError } from '../errors.js';
 import { classifyCanary } from './canary.js';
@@ -78,8 +79,7 @@ export class HttpManagementClient implements ManagementClient {
   /** Until one call succeeded with the current key, management calls run one at a time (one 401, not N). */
   private keyVerified = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limited = createLimiter(MAX_IN_FLIGHT);
   private version: string | undefined;
 
   constructor(options: ManagementClientOptions) {
@@ -392,23 +392,9 @@ export class HttpManagementClient implements ManagementClient {
       this.queue = next.catch(() => undefined);
       return next;
     }
+    // even with a verified key, at most MAX_IN_FLIGHT calls at once: if the key is rotated on the proxy,
+    // only the calls already in flight can fail before the 401 latch stops the rest
     return this.limited(run);
-  }
-
-  /**
-   * Even with a verified key, at most MAX_IN_FLIGHT management calls run at once: if the key is rotated
-   * on the proxy, the calls already in flight are the only ones that can fail before the 401 latch stops
-   * the rest — fewer than the 5 failures that get this host banned.
-   */
-  private async limited<T>(run: () => Promise<T>): Promise<T> {
-    while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight += 1;
-    try {
-      return await run();
-    } finally {
-      this.inFlight -= 1;
-      this.waiting.shift()?.();
-    }
   }
 
   /** A 404 without a handler body: the route is missing, or the whole API is off. /config tells which. */

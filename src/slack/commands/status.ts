@@ -6,6 +6,7 @@ import { gatherStatus } from '../../cliproxy/gather-status.js';
 import { validateProvider } from '../../cliproxy/names.js';
 import { singleFlight } from '../../cliproxy/single-flight.js';
 import type { ManagementClient } from '../../cliproxy/types.js';
+import { createLimiter } from '../../domain/limiter.js';
 import type { StatusReport } from '../../domain/status.js';
 import { AppError, describeError } from '../../errors.js';
 import { type StatusView, statusErrorView, statusView } from '../views/status.js';
@@ -21,6 +22,9 @@ export interface StatusCommandDeps {
 }
 
 export const STATUS_DEADLINE_MS = 8000;
+
+/** Answers posted to response_url at once; the rest queue (one proxy read can release thousands). */
+export const RESPOND_CONCURRENCY = 32;
 
 /** Runs `work`, or rejects with AppError timeout after `ms`. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -83,6 +87,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
   );
   const gather = deps.gather ?? ((provider: string | undefined) => shared(provider ?? ''));
+  const post = createLimiter(RESPOND_CONCURRENCY);
   app.command('/auth-status', async ({ command, ack, respond }) => {
     await ack();
     // The answer can take seconds (a slow proxy): finish it in the background so Bolt releases this
@@ -96,7 +101,9 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     const started = deps.now();
     void answerStatus({ ...deps, gather, logger: log }, text)
       .then(async (view) => {
-        await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+        await post(() =>
+          respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never }),
+        );
         log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
       })
       .catch((err: unknown) => log.error({ err }, 'could not answer /auth-status'));
