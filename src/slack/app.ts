@@ -43,6 +43,8 @@ export function createSlackApp(options: SlackAppOptions, registrars: Registrar[]
     logger: toBoltLogger(logger, config.logLevel),
     logLevel: boltLogLevel(config.logLevel),
     deferInitialization: true,
+    // no conversation store: the bot keeps no per-conversation state, and Bolt's default one costs every event
+    convoStore: false as const,
     clientOptions,
     ...(slack.botToken ? { token: slack.botToken } : {}),
   };
