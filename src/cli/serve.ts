@@ -39,6 +39,10 @@ ${SETUP_HELP}`,
       writeLine(ctx.stderr, `auth-bot cannot start: ${formatError(d)}`);
       return d.code === 'bad_config' ? EXIT.usage : EXIT.unhealthy;
     }
+    // a background task that fails without a handler must not take the bot down at 3 a.m.: log it loudly
+    process.on('unhandledRejection', (reason) => {
+      bot.logger.error({ err: reason }, 'unhandled promise rejection (a bug in the bot; it keeps running)');
+    });
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         bot.logger.info({ signal }, 'signal received');
