@@ -1,4 +1,6 @@
 // The baseline for the ack benchmark: a bare Bolt app (HTTP mode) that only acknowledges one slash command.
+// With BENCH_RESPOND=1 it also answers each command through response_url with a fixed message, as the bot
+// answers every command: a second baseline that does the same user-visible work with no logic behind it.
 // Run as a child process by bench/run.ts: BENCH_PORT, BENCH_COMMAND, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN,
 // SLACK_API_URL (the fake Slack, for auth.test at init).
 import { App, LogLevel } from '@slack/bolt';
@@ -21,8 +23,10 @@ const app = new App({
     },
   ],
 });
-app.command(env.BENCH_COMMAND ?? '/auth-status', async ({ ack }) => {
+const answer = env.BENCH_RESPOND === '1';
+app.command(env.BENCH_COMMAND ?? '/auth-status', async ({ ack, respond }) => {
   await ack();
+  if (answer) void respond({ response_type: 'ephemeral', text: 'ok' }).catch(() => undefined);
 });
 await app.init();
 await app.start({ port: Number(env.BENCH_PORT), host: '127.0.0.1' });

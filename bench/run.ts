@@ -72,6 +72,13 @@ try {
     barePort,
   );
   children.push(bare);
+  const answeringPort = await freePort();
+  const answering = await startChild(
+    commands.bare,
+    { ...baseEnv, BENCH_PORT: String(answeringPort), BENCH_COMMAND: command, BENCH_RESPOND: '1' },
+    answeringPort,
+  );
+  children.push(answering);
   const target = (url: string) => ({
     url,
     command,
@@ -82,8 +89,10 @@ try {
 
   await runAcks(target(bot.url), WARMUP, CONCURRENCY);
   await runAcks(target(bare.url), WARMUP, CONCURRENCY);
+  await runAcks(target(answering.url), WARMUP, CONCURRENCY);
   const botRuns: AckRun[] = [];
   const bareRuns: AckRun[] = [];
+  const answeringRuns: AckRun[] = [];
   let rssDuringLoad = 0;
   let fdsDuringLoad = 0;
   const sampler = setInterval(() => {
@@ -108,6 +117,7 @@ try {
     // alternate, so background load on a shared machine hits both sides alike
     botRuns.push(await measure(() => runAcks(target(bot.url), COUNT, CONCURRENCY)));
     bareRuns.push(await runAcks(target(bare.url), COUNT, CONCURRENCY));
+    answeringRuns.push(await runAcks(target(answering.url), COUNT, CONCURRENCY));
   }
   const heap = await heapFigures(bot.url);
   if (process.env.BENCH_HEAP_SIGNAL) process.kill(bot.pid, 'SIGUSR2'); // with BENCH_BOT_NODE_ARGS=--heapsnapshot-signal=SIGUSR2
@@ -138,6 +148,7 @@ try {
   };
   const rb = row('auth-bot', b);
   const rw = row('bare Bolt', base);
+  const ra = row('bare + respond', sum(answeringRuns));
   const f = (n: number, w = 10, d = 1) => n.toFixed(d).padStart(w);
   console.log(
     `processes: ${process.env.BENCH_TSX ? 'node --import tsx (sources)' : 'node on the tsc build (as the Docker image runs)'}`,
@@ -149,12 +160,16 @@ try {
   console.log(
     `${''.padEnd(16)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}${'req/s'.padStart(10)}${'non-200'.padStart(10)}`,
   );
-  for (const r of [rb, rw])
+  for (const r of [rb, rw, ra])
     console.log(
       `${r.name.padEnd(16)}${f(r.p50)}${f(r.p99)}${f(r.max)}${f(r.rps, 10, 0)}${String(r.errors).padStart(10)}`,
     );
   console.log(
     `${'bot / bare'.padEnd(16)}${f(rb.p50 / rw.p50, 10, 2)}${f(rb.p99 / rw.p99, 10, 2)}${f(rb.max / rw.max, 10, 2)}${f(rb.rps / rw.rps, 10, 2)}`,
+  );
+  console.log(
+    `${'bot / answering'.padEnd(16)}${f(rb.p50 / ra.p50, 10, 2)}${f(rb.p99 / ra.p99, 10, 2)}${f(rb.max / ra.max, 10, 2)}${f(rb.rps / ra.rps, 10, 2)}` +
+      '   (answering: bare Bolt that also posts a fixed reply to response_url; the last line uses ack-only bare Bolt)',
   );
   console.log(
     `work behind the acks (measured rounds + 7 s): ${after.proxyCalls - before.proxyCalls} proxy calls, ` +
