@@ -5,7 +5,7 @@ import type { App } from '@slack/bolt';
 import type { ManagementClient } from '../cliproxy/types.js';
 import type { Config } from '../config.js';
 import { loadPolicy } from '../domain/approvals/load-policy.js';
-import type { Policy } from '../domain/approvals/policy.js';
+import { ACTION_NAMES, type Policy, unreachableQuorum } from '../domain/approvals/policy.js';
 import type { Runbook } from '../domain/runbook/schema.js';
 import type { Logger } from '../logger.js';
 import { registerApprovalActions } from '../slack/actions/approval.js';
@@ -60,6 +60,10 @@ export async function loadApprovalPolicy(config: Config, logger: Logger): Promis
   const policy = await loadPolicy(config.policyFile, { explicit: config.policyFileExplicit });
   if (policy.unconfigured) logger.warn({ policyFile: config.policyFile }, policy.unconfigured);
   else logger.info({ policyFile: policy.source, approvers: policy.approvers }, 'approval policy loaded');
+  for (const action of ACTION_NAMES) {
+    const problem = unreachableQuorum(policy, action);
+    if (problem) logger.warn(`${problem} Such requests will be refused until the policy is fixed.`);
+  }
   return policy;
 }
 

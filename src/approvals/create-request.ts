@@ -4,6 +4,7 @@ import { readTargetState } from '../domain/actions/target.js';
 import { checkRequester, groupsToResolve } from '../domain/approvals/authorize.js';
 import type { CredentialState } from '../domain/approvals/fingerprint.js';
 import { fingerprintTarget } from '../domain/approvals/fingerprint.js';
+import { unreachableQuorum } from '../domain/approvals/policy.js';
 import { formatWhen } from '../domain/approvals/vote.js';
 import { describeError, formatError } from '../errors.js';
 import { renderRequest } from '../slack/views/request.js';
@@ -76,6 +77,8 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   );
   const allowed = checkRequester(ctx.policy, input.channel, input.userId, memberOf);
   if (!allowed.ok) return refuse(ctx, s, input, allowed.reason);
+  const noQuorum = unreachableQuorum(ctx.policy, input.action);
+  if (noQuorum) return refuse(ctx, s, input, `${noQuorum} Nothing was requested.`);
 
   const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback, issue 5)
   const target = plugin ? plugin.target : targetOf(input.provider);

@@ -53,6 +53,19 @@ describe('Request fix from /auth-why', () => {
   });
 });
 
+describe('a policy whose quorum cannot be reached', () => {
+  it('refuses the request at once, naming the policy keys, instead of posting one nobody can approve', async () => {
+    w = await startWorld({
+      policy:
+        'channels: [C0INCIDENT]\napprovers: { users: [U0ALICE] }\nactions:\n  refresh: { approvals: 2 }\n',
+    });
+    await w.h.command('/auth-refresh', 'kiro', { user: 'U0REQ', channel: 'C0INCIDENT' });
+    const refusal = await ephemeralFor(w, 'U0REQ', 'refresh needs 2 approvals');
+    expect(String(refusal.args.text)).toContain('actions.refresh.approvals');
+    expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
+
 describe('/auth-audit', () => {
   it('lists recent requests with requester, approver and outcome, and one request in full', async () => {
     w = await startWorld();

@@ -127,3 +127,15 @@ export function unconfiguredPolicy(): Policy {
 export function hasApprovers(policy: Policy): boolean {
   return policy.approvers.users.length + policy.approvers.usergroups.length > 0;
 }
+
+/**
+ * Why `action` can never reach its quorum under this policy, or undefined. Only user IDs can be counted
+ * (groups are resolved at click time), so a policy with user groups is taken as able to.
+ */
+export function unreachableQuorum(policy: Policy, action: ActionName): string | undefined {
+  if (policy.unconfigured || policy.approvers.usergroups.length > 0) return undefined;
+  const needed = policy.actions[action].approvals;
+  const users = policy.approvers.users.length;
+  if (needed <= users) return undefined;
+  return `${action} needs ${needed} approvals but the policy lists only ${users} approver(s) and no user groups (policy \`actions.${action}.approvals\`, \`approvers\`).`;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy, parsePolicy } from '../../../src/domain/approvals/load-policy.js';
-import { UNCONFIGURED_HINT } from '../../../src/domain/approvals/policy.js';
+import { UNCONFIGURED_HINT, unreachableQuorum } from '../../../src/domain/approvals/policy.js';
 import { AppError } from '../../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-'));
@@ -120,5 +120,23 @@ describe('loadPolicy', () => {
     const p = await loadPolicy(file, { explicit: true });
     expect(p.approvers.usergroups).toEqual(['S0ONCALL']);
     expect(p.source).toBe(file);
+  });
+});
+
+describe('unreachableQuorum', () => {
+  it('names an action whose quorum the listed approvers can never reach', () => {
+    const p = parsePolicy('approvers:\n  users: [U0ALICE]\n', 'p.yml');
+    expect(unreachableQuorum(p, 'refresh')).toBeUndefined();
+    expect(unreachableQuorum(p, 'rollback')).toContain('rollback needs 2 approvals');
+    expect(unreachableQuorum(p, 'rollback')).toContain('actions.rollback.approvals');
+  });
+
+  it('trusts user groups (resolved at click time) and enough users', () => {
+    expect(
+      unreachableQuorum(parsePolicy('approvers: { usergroups: [S0ONCALL] }\n', 'p.yml'), 'rollback'),
+    ).toBeUndefined();
+    expect(
+      unreachableQuorum(parsePolicy('approvers: { users: [U0A, U0B] }\n', 'p.yml'), 'rollback'),
+    ).toBeUndefined();
   });
 });
