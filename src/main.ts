@@ -21,6 +21,7 @@ import { createSlackApp, type Registrar } from './slack/app.js';
 import { registerRollback } from './slack/commands/rollback.js';
 import { registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
+import { createResponder } from './slack/respond.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
 import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
 import { meterStore } from './store/metered.js';
@@ -155,6 +156,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
   });
 
+  const responder = createResponder();
   const probes: ReadinessProbe[] = [
     { name: 'store', check: () => store.ping() },
     {
@@ -172,7 +174,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),
-    (app) => registerStatusCommand(app, { proxy, logger, now }),
+    (app) => registerStatusCommand(app, { proxy, logger, now, responder }),
     (app) =>
       registerCheckAction(app, {
         proxy,
@@ -237,6 +239,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer.close(() => resolve()));
       }
+      await responder.close().catch(() => undefined);
       await proxy
         .close()
         .catch((err: unknown) => logger.warn({ err }, 'error while closing the proxy client'));

@@ -9,6 +9,7 @@ import type { ManagementClient } from '../../cliproxy/types.js';
 import { createLimiter } from '../../domain/limiter.js';
 import type { StatusReport } from '../../domain/status.js';
 import { AppError, describeError } from '../../errors.js';
+import type { Responder } from '../respond.js';
 import { type StatusView, statusErrorView, statusView } from '../views/status.js';
 
 export interface StatusCommandDeps {
@@ -17,6 +18,8 @@ export interface StatusCommandDeps {
   now: () => number;
   /** How long the answer may take in all (default 8 s: Slack users wait, the proxy may hang). */
   deadlineMs?: number;
+  /** Posts answers to response_url (main.ts passes a pooled one); default: Bolt's respond(). */
+  responder?: Responder;
   /** Reads the status (registerStatusCommand: shared by commands arriving within 1 s of each other). */
   gather?: (provider: string | undefined) => Promise<StatusReport>;
 }
@@ -101,8 +104,12 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     const started = deps.now();
     void answerStatus({ ...deps, gather, logger: log }, text)
       .then(async (view) => {
+        const message = { response_type: 'ephemeral', text: view.text, blocks: view.blocks };
+        const responder = deps.responder;
         await post(() =>
-          respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never }),
+          responder && command.response_url
+            ? responder.post(command.response_url, message)
+            : respond(message as never).then(() => undefined),
         );
         log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
       })
