@@ -10,23 +10,9 @@ import {
   kiroIdcFile,
   startFakeProxy,
 } from '../../fakes/fake-proxy.js';
+import { RUNBOOK_ROW_IDS } from '../../fixtures/runbook-ids.js';
 
-const ROWS = [
-  'repeated-401',
-  'refresh-401',
-  'refresh-404',
-  'token-stays-expired',
-  'config-change-spike',
-  'iflow-refresh-failed',
-  'kiro-idc-refresh',
-  'kiro-account-selection',
-  'stale-status',
-  'mgmt-ip-banned',
-  'mgmt-remote-disabled',
-  'auth-unavailable',
-  'model-cooldown',
-  'refresh-stopped-unauthorized',
-];
+const ROWS = RUNBOOK_ROW_IDS;
 
 let proxy: FakeProxy | undefined;
 let client: HttpManagementClient | undefined;

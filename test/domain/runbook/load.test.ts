@@ -2,23 +2,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundledRunbookPath, loadRunbook, loadRunbookFile } from '../../../src/domain/runbook/load.js';
 import { AppError } from '../../../src/errors.js';
+import { RUNBOOK_ROW_IDS } from '../../fixtures/runbook-ids.js';
 
-const ROW_IDS = [
-  'repeated-401',
-  'refresh-401',
-  'refresh-404',
-  'token-stays-expired',
-  'config-change-spike',
-  'iflow-refresh-failed',
-  'kiro-idc-refresh',
-  'kiro-account-selection',
-  'stale-status',
-  'mgmt-ip-banned',
-  'mgmt-remote-disabled',
-  'auth-unavailable',
-  'model-cooldown',
-  'refresh-stopped-unauthorized',
-];
+const ROW_IDS = RUNBOOK_ROW_IDS;
 
 const SEED_SYMPTOMS: Record<string, string> = {
   'repeated-401': 'Requests return repeated 401 after prior success',
