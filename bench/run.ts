@@ -64,6 +64,24 @@ try {
   );
   children.push(bot);
   const idleRss = bot.rssMb();
+  // the same bot with AUTHBOT_STATUS_MAX_AGE=0s: every /auth-status waits for a read of the slow proxy and
+  // is answered through response_url (for comparison; the last line measures the bot as configured)
+  const uncachedPort = await freePort();
+  const uncached = await startChild(
+    commands.bot,
+    {
+      ...baseEnv,
+      PORT: String(uncachedPort),
+      CLIPROXY_URL: world.proxyUrl,
+      CLIPROXY_MANAGEMENT_KEY: world.managementKey,
+      AUTHBOT_DATABASE_URL: `file:${join(dir, 'auth-bot-uncached.sqlite')}`,
+      AUTHBOT_POLICY_FILE: policyFile,
+      AUTHBOT_STATUS_MAX_AGE: '0s',
+      LOG_LEVEL: 'warn',
+    },
+    uncachedPort,
+  );
+  children.push(uncached);
   const { command, text } = await pickCommand(bot.url);
   const barePort = await freePort();
   const bare = await startChild(
@@ -87,12 +105,37 @@ try {
     responseUrl: world.responseUrl,
   });
 
-  await runAcks(target(bot.url), WARMUP, CONCURRENCY);
-  await runAcks(target(bare.url), WARMUP, CONCURRENCY);
-  await runAcks(target(answering.url), WARMUP, CONCURRENCY);
+  // Each run starts only once the work behind the previous run's acks (proxy reads, response_url posts) is
+  // done, so one app's leftovers never slow the next one's measurement: a bot has answered every command
+  // it acknowledged (its /metrics say so), and the fake Slack has stopped receiving posts.
+  const bots = new Set<string>([bot.url, uncached.url]);
+  const run = async (url: string, count: number): Promise<AckRun> => {
+    const answeredBefore = bots.has(url) ? await statusAnswers(url) : undefined;
+    const result = await runAcks(target(url), count, CONCURRENCY);
+    const started = Date.now();
+    if (answeredBefore) {
+      const expected = answeredBefore.recent + answeredBefore.proxy + count;
+      for (;;) {
+        const now = await statusAnswers(url);
+        if (now.recent + now.proxy >= expected) break;
+        if (Date.now() - started > 60_000) throw new Error(`${url} did not answer every command within 60 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    let last = -1;
+    for (let stable = 0; stable < 3; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      const { responsePosts } = await world.stats();
+      stable = responsePosts === last ? stable + 1 : 0;
+      last = responsePosts;
+    }
+    return result;
+  };
+  for (const app of [bot, bare, answering, uncached]) await run(app.url, WARMUP);
   const botRuns: AckRun[] = [];
   const bareRuns: AckRun[] = [];
   const answeringRuns: AckRun[] = [];
+  const uncachedRuns: AckRun[] = [];
   let rssDuringLoad = 0;
   let fdsDuringLoad = 0;
   const sampler = setInterval(() => {
@@ -107,22 +150,22 @@ try {
     'load generator': process.pid,
   };
   const cpu: Record<string, number> = Object.fromEntries(Object.keys(pids).map((k) => [k, 0]));
-  const measure = async (run: () => Promise<AckRun>) => {
+  const measure = async (work: () => Promise<AckRun>) => {
     const start = Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)] as const);
-    const result = await run();
+    const result = await work();
     for (const [k, s0] of start) cpu[k] = (cpu[k] ?? 0) + cpuSeconds(pids[k as keyof typeof pids]) - s0;
     return result;
   };
   for (let round = 0; round < ROUNDS; round++) {
-    // alternate, so background load on a shared machine hits both sides alike
-    botRuns.push(await measure(() => runAcks(target(bot.url), COUNT, CONCURRENCY)));
-    bareRuns.push(await runAcks(target(bare.url), COUNT, CONCURRENCY));
-    answeringRuns.push(await runAcks(target(answering.url), COUNT, CONCURRENCY));
+    // alternate, so background load on a shared machine hits every side alike
+    botRuns.push(await measure(() => run(bot.url, COUNT)));
+    bareRuns.push(await run(bare.url, COUNT));
+    answeringRuns.push(await run(answering.url, COUNT));
+    uncachedRuns.push(await run(uncached.url, COUNT));
   }
+  const answers = await statusAnswers(bot.url);
   const heap = await heapFigures(bot.url);
   if (process.env.BENCH_HEAP_SIGNAL) process.kill(bot.pid, 'SIGUSR2'); // with BENCH_BOT_NODE_ARGS=--heapsnapshot-signal=SIGUSR2
-  // let the bot finish the work it acknowledged (proxy calls time out after 5 s at most), then read the peak
-  await new Promise((r) => setTimeout(r, 7000));
   clearInterval(sampler);
   const after = await world.stats();
   const botPeak = bot.peakRssMb();
@@ -149,6 +192,7 @@ try {
   const rb = row('auth-bot', b);
   const rw = row('bare Bolt', base);
   const ra = row('bare + respond', sum(answeringRuns));
+  const ru = row('bot, max age 0', sum(uncachedRuns));
   const f = (n: number, w = 10, d = 1) => n.toFixed(d).padStart(w);
   console.log(
     `processes: ${process.env.BENCH_TSX ? 'node --import tsx (sources)' : 'node on the tsc build (as the Docker image runs)'}`,
@@ -160,7 +204,7 @@ try {
   console.log(
     `${''.padEnd(16)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'max ms'.padStart(10)}${'req/s'.padStart(10)}${'non-200'.padStart(10)}`,
   );
-  for (const r of [rb, rw, ra])
+  for (const r of [rb, rw, ra, ru])
     console.log(
       `${r.name.padEnd(16)}${f(r.p50)}${f(r.p99)}${f(r.max)}${f(r.rps, 10, 0)}${String(r.errors).padStart(10)}`,
     );
@@ -172,20 +216,25 @@ try {
       '   (answering: bare Bolt that also posts a fixed reply to response_url; the last line uses ack-only bare Bolt)',
   );
   console.log(
-    `work behind the acks (measured rounds + 7 s): ${after.proxyCalls - before.proxyCalls} proxy calls, ` +
-      `${after.responsePosts - before.responsePosts} response_url posts`,
+    `${'max age 0 / bare'.padEnd(16)}${f(ru.p50 / rw.p50, 10, 2)}${f(ru.p99 / rw.p99, 10, 2)}${f(ru.max / rw.max, 10, 2)}${f(ru.rps / rw.rps, 10, 2)}` +
+      '   (max age 0: the bot with AUTHBOT_STATUS_MAX_AGE=0s, every answer waits for a proxy read)',
   );
   console.log(
-    `CPU seconds while the bot was measured (${(b.wallMs / 1000).toFixed(1)} s): ` +
+    `work behind the acks (all measured rounds, drained): ${after.proxyCalls - before.proxyCalls} proxy calls, ` +
+      `${after.responsePosts - before.responsePosts} response_url posts; ` +
+      `auth-bot answered ${answers.recent} /auth-status in the ack from a recent read and ${answers.proxy} after reading the proxy`,
+  );
+  console.log(
+    `CPU seconds for the bot's measured runs (${(b.wallMs / 1000).toFixed(1)} s of acks, then answering all of them): ` +
       Object.entries(cpu)
         .map(([k, v]) => `${k} ${v.toFixed(1)}`)
         .join(', '),
   );
   console.log(
     `memory: auth-bot RSS after start-up ${idleRss.toFixed(1)} MB, peak RSS ${botPeak.toFixed(1)} MB (max sampled under load ${rssDuringLoad.toFixed(1)} MB, ${fdsDuringLoad} open fds), ` +
-      `bare Bolt peak RSS ${barePeak.toFixed(1)} MB`,
+      `bare Bolt peak RSS ${barePeak.toFixed(1)} MB, max age 0 bot peak RSS ${uncached.peakRssMb().toFixed(1)} MB`,
   );
-  console.log(`bot heap right after the measured rounds (from /metrics): ${heap}`);
+  console.log(`bot heap after the measured rounds (from /metrics): ${heap}`);
   const targets = [
     ['ack p99 < 50 ms', rb.p99 < 50],
     ['throughput >= 0.8 x bare Bolt', rb.rps / rw.rps >= 0.8],
@@ -239,6 +288,16 @@ async function pickCommand(url: string): Promise<{ command: string; text: string
     }
   }
   throw new Error('the bot acknowledges none of /auth-status, /auth-refresh, /auth-why');
+}
+
+/** How the bot answered /auth-status so far, from its own /metrics. */
+async function statusAnswers(url: string): Promise<{ recent: number; proxy: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (source: string) =>
+    Number(
+      new RegExp(`^authbot_status_answers_total\\{source="${source}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+    );
+  return { recent: count('recent_read'), proxy: count('proxy_read') };
 }
 
 /** Heap used / total and external memory of the bot, from its own /metrics (prom-client default metrics). */

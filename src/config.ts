@@ -90,6 +90,7 @@ const envSchema = z.object({
   AUTHBOT_POLICY_FILE: optionalString,
   AUTHBOT_RUNBOOK_FILE: optionalString,
   AUTHBOT_SNAPSHOT_INTERVAL: duration('5m'),
+  AUTHBOT_STATUS_MAX_AGE: duration('10s'),
   AUTHBOT_SNAPSHOT_KEEP: z.preprocess(
     emptyToUndefined,
     z.coerce.number().int().min(1).max(10_000).default(50),
@@ -132,6 +133,8 @@ export interface Config {
   policyFileExplicit: boolean;
   runbookFile: string | undefined;
   snapshot: { intervalMs: number; keep: number; key: Buffer | undefined };
+  /** How old a status read may be to answer /auth-status at once (0: every command reads the proxy). */
+  statusMaxAgeMs: number;
   logLevel: LogLevel;
 }
 
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyFile: e.AUTHBOT_POLICY_FILE ?? DEFAULT_POLICY_FILE,
     policyFileExplicit: e.AUTHBOT_POLICY_FILE !== undefined,
     runbookFile: e.AUTHBOT_RUNBOOK_FILE,
+    statusMaxAgeMs: e.AUTHBOT_STATUS_MAX_AGE,
     snapshot: {
       intervalMs: e.AUTHBOT_SNAPSHOT_INTERVAL,
       keep: e.AUTHBOT_SNAPSHOT_KEEP,

@@ -8,6 +8,7 @@ import type { App, webApi } from '@slack/bolt';
 import type { DestinationStream, Logger } from 'pino';
 import { createApprovalWiring, loadApprovalPolicy } from './approvals/compose.js';
 import { createManagementClient } from './cliproxy/client.js';
+import { changesCredentials, type StatusReader } from './cliproxy/status-reader.js';
 import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
@@ -19,7 +20,7 @@ import { registerCheckAction } from './slack/actions/check.js';
 import { registerWhyShareAction } from './slack/actions/why-share.js';
 import { createSlackApp, type Registrar } from './slack/app.js';
 import { registerRollback } from './slack/commands/rollback.js';
-import { registerStatusCommand } from './slack/commands/status.js';
+import { createStatusCommandReader, registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
 import { createResponder } from './slack/respond.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
@@ -117,12 +118,21 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger }),
     metrics,
   );
+  let statusReader: StatusReader | undefined;
   const proxy = createManagementClient({
     baseUrl: config.proxy.url,
     managementKey: config.proxy.managementKey,
     logger: logger.child({ component: 'cliproxy' }),
-    onRequest: ({ route, status, durationMs }) => metrics.proxyCall(route, status, durationMs / 1000),
+    onRequest: ({ method, route, status, durationMs }) => {
+      metrics.proxyCall(route, status, durationMs / 1000);
+      // the bot changed the proxy (or is logging a credential in): /auth-status must read it afresh
+      if (changesCredentials(method, route)) statusReader?.invalidate();
+    },
   });
+  statusReader = createStatusCommandReader(
+    { proxy, logger: logger.child({ component: 'status' }), now },
+    config.statusMaxAgeMs,
+  );
 
   // approvals (issue 4): engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
   // --- snapshots and rollback (issue 5): snapshotter, rollback plugged into the engine, pre-mutation snapshots
@@ -174,7 +184,15 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),
-    (app) => registerStatusCommand(app, { proxy, logger, now, responder }),
+    (app) =>
+      registerStatusCommand(app, {
+        proxy,
+        logger,
+        now,
+        responder,
+        reader: statusReader,
+        onAnswer: (source) => metrics.statusAnswer(source),
+      }),
     (app) =>
       registerCheckAction(app, {
         proxy,

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
   it('accepts small durations like 0s and 1s and a trailing slash on the proxy URL', () => {
     expect(loadConfig({ AUTHBOT_SNAPSHOT_INTERVAL: '1s' }).snapshot.intervalMs).toBe(1000);
     expect(loadConfig({ AUTHBOT_SNAPSHOT_INTERVAL: '0s' }).snapshot.intervalMs).toBe(0);
+    expect(loadConfig({}).statusMaxAgeMs).toBe(10_000);
+    expect(loadConfig({ AUTHBOT_STATUS_MAX_AGE: '0s' }).statusMaxAgeMs).toBe(0);
     expect(loadConfig({ CLIPROXY_URL: 'http://10.0.0.5:8317/' }).proxy.url).toBe('http://10.0.0.5:8317');
   });
 
@@ -36,6 +38,7 @@ describe('loadConfig', () => {
         PORT: 'eighty',
         CLIPROXY_URL: 'localhost:8317',
         AUTHBOT_SNAPSHOT_INTERVAL: 'soon',
+        AUTHBOT_STATUS_MAX_AGE: 'fresh',
         AUTHBOT_SNAPSHOT_KEY: 'c2hvcnQ=',
         AUTHBOT_DATABASE_URL: 'mysql://x',
         LOG_LEVEL: 'chatty',
@@ -51,13 +54,14 @@ describe('loadConfig', () => {
       'PORT',
       'CLIPROXY_URL',
       'AUTHBOT_SNAPSHOT_INTERVAL',
+      'AUTHBOT_STATUS_MAX_AGE',
       'AUTHBOT_SNAPSHOT_KEY',
       'AUTHBOT_DATABASE_URL',
       'LOG_LEVEL',
     ]) {
       expect(problems).toContain(name);
     }
-    expect((error as ConfigError).problems).toHaveLength(8);
+    expect((error as ConfigError).problems).toHaveLength(9);
   });
 
   it('never echoes a secret value in its errors', () => {

@@ -12,6 +12,9 @@ function reject(what: string, value: string, rule: string): never {
   });
 }
 
+/** Whether `provider` is a well-formed provider name (validateProvider without the error). */
+export const isProviderName = (provider: string): boolean => PROVIDER.test(provider);
+
 export function validateProvider(provider: string): string {
   if (!PROVIDER.test(provider))
     reject('provider', provider, 'expected lower-case letters, digits and dashes');

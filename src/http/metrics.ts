@@ -12,6 +12,8 @@ export interface Metrics {
   proxyCall(route: string, status: string, seconds: number): void;
   slackError(method: string, error: string): void;
   slackRateLimited(method: string): void;
+  /** An /auth-status answer went out, from a recent read (in the ack) or after reading the proxy. */
+  statusAnswer(source: string): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -60,6 +62,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['method'],
     registers: [registry],
   });
+  const statusAnswers = new Counter({
+    name: 'authbot_status_answers_total',
+    help: '/auth-status answers, by source: recent_read (in the acknowledgement) or proxy_read',
+    labelNames: ['source'],
+    registers: [registry],
+  });
   return {
     registry,
     command: (name, outcome) => commands.inc({ name, outcome }),
@@ -69,5 +77,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     proxyCall: (route, status, seconds) => proxyCalls.observe({ route, status }, seconds),
     slackError: (method, error) => slackErrors.inc({ method, error }),
     slackRateLimited: (method) => slackRateLimits.inc({ method }),
+    statusAnswer: (source) => statusAnswers.inc({ source }),
   };
 }

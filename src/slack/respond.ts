@@ -4,7 +4,8 @@ import { Agent, request } from 'undici';
 import { AppError } from '../errors.js';
 
 export interface Responder {
-  post(responseUrl: string, message: Record<string, unknown>): Promise<void>;
+  /** `message` may come serialized already (one answer posted to many commands). */
+  post(responseUrl: string, message: Record<string, unknown> | string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,7 +23,7 @@ export function createResponder(options: { connections?: number; timeoutMs?: num
         method: 'POST',
         dispatcher: agent,
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(message),
+        body: typeof message === 'string' ? message : JSON.stringify(message),
       });
       await res.body.dump();
       // the URL itself is a secret: never in the error

@@ -3,11 +3,10 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { gatherStatus } from '../../cliproxy/gather-status.js';
-import { validateProvider } from '../../cliproxy/names.js';
-import { singleFlight } from '../../cliproxy/single-flight.js';
+import { isProviderName, validateProvider } from '../../cliproxy/names.js';
+import { createStatusReader, type StatusRead, type StatusReader } from '../../cliproxy/status-reader.js';
 import type { ManagementClient } from '../../cliproxy/types.js';
 import { createLimiter } from '../../domain/limiter.js';
-import type { StatusReport } from '../../domain/status.js';
 import { AppError, describeError } from '../../errors.js';
 import type { Responder } from '../respond.js';
 import { type StatusView, statusErrorView, statusView } from '../views/status.js';
@@ -20,9 +19,14 @@ export interface StatusCommandDeps {
   deadlineMs?: number;
   /** Posts answers to response_url (main.ts passes a pooled one); default: Bolt's respond(). */
   responder?: Responder;
-  /** Reads the status (registerStatusCommand: shared by commands arriving within 1 s of each other). */
-  gather?: (provider: string | undefined) => Promise<StatusReport>;
+  /** Shared status reads (default: one of its own, keeping reads DEFAULT_STATUS_MAX_AGE_MS). */
+  reader?: StatusReader;
+  /** An answer went out: from a recent read (in the ack) or after a read of the proxy (metrics). */
+  onAnswer?: (source: 'recent_read' | 'proxy_read') => void;
 }
+
+/** How old a kept status read may be to answer /auth-status at once (AUTHBOT_STATUS_MAX_AGE). */
+export const DEFAULT_STATUS_MAX_AGE_MS = 10_000;
 
 export const STATUS_DEADLINE_MS = 8000;
 
@@ -54,64 +58,142 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
   }
 }
 
-/** Commands that shared one status read share its view too (built once per report and provider). */
-const views = new WeakMap<StatusReport, Map<string, StatusView>>();
+/** Commands that shared one status read share its view too (built once per read and provider). */
+const views = new WeakMap<StatusRead, Map<string, StatusView>>();
 
-function viewOf(report: StatusReport, provider: string | undefined): StatusView {
-  const byProvider = views.get(report) ?? new Map<string, StatusView>();
-  views.set(report, byProvider);
+function viewOf(read: StatusRead, provider: string | undefined): StatusView {
+  const byProvider = views.get(read) ?? new Map<string, StatusView>();
+  views.set(read, byProvider);
   const key = provider ?? '';
-  const view = byProvider.get(key) ?? statusView(report, { provider });
+  const view = byProvider.get(key) ?? statusView(read.report, { provider, readAt: read.readAt });
   byProvider.set(key, view);
   return view;
 }
 
+/** The provider named in the command text, lower-cased; undefined for "all". */
+function providerOf(text: string): string | undefined {
+  return text.trim().split(/\s+/)[0]?.toLowerCase() || undefined;
+}
+
+async function readOnce(deps: StatusCommandDeps, provider: string | undefined): Promise<StatusRead> {
+  const readAt = deps.now();
+  return { report: await gatherStatus(deps.proxy, { provider, now: deps.now }), readAt };
+}
+
 /** What /auth-status answers for `text` (an optional provider). Never throws. */
 export async function answerStatus(deps: StatusCommandDeps, text: string): Promise<StatusView> {
-  const provider = text.trim().split(/\s+/)[0] || undefined;
+  const provider = providerOf(text);
   try {
-    if (provider) validateProvider(provider.toLowerCase());
-    const report = await withDeadline(
-      deps.gather
-        ? deps.gather(provider?.toLowerCase())
-        : gatherStatus(deps.proxy, { provider: provider?.toLowerCase(), now: deps.now }),
+    if (provider) validateProvider(provider);
+    const read = await withDeadline(
+      deps.reader ? deps.reader.read(provider ?? '') : readOnce(deps, provider),
       deps.deadlineMs ?? STATUS_DEADLINE_MS,
       'Reading the proxy status',
     );
-    return viewOf(report, provider?.toLowerCase());
+    return viewOf(read, provider);
   } catch (err) {
     deps.logger.warn({ err }, '/auth-status failed');
     return statusErrorView(describeError(err));
   }
 }
 
-export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
-  const shared = singleFlight((key) =>
-    gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
+/** The reader main.ts shares with the rest of the bot (which invalidates it when it changes the proxy). */
+export function createStatusCommandReader(
+  deps: Pick<StatusCommandDeps, 'proxy' | 'logger' | 'now'>,
+  maxAgeMs: number,
+): StatusReader {
+  return createStatusReader(
+    (key) => gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
+    {
+      now: deps.now,
+      maxAgeMs,
+      onBackgroundError: (err) => deps.logger.warn({ err }, 'background status refresh failed'),
+    },
   );
-  const gather = deps.gather ?? ((provider: string | undefined) => shared(provider ?? ''));
+}
+
+/** A command waiting for a read of the proxy: a few strings, not a request. */
+interface Waiter {
+  responseUrl: string | undefined;
+  /** Bolt's respond(), kept only when there is no pooled responder (tests). */
+  respond: ((message: Record<string, unknown>) => Promise<unknown>) | undefined;
+  user: string;
+  channel: string;
+  started: number;
+}
+
+export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
+  const reader = deps.reader ?? createStatusCommandReader(deps, DEFAULT_STATUS_MAX_AGE_MS);
   const post = createLimiter(RESPOND_CONCURRENCY);
+  const log = deps.logger.child({ command: '/auth-status' });
+  /** Commands waiting on the read of each key (provider, '' for all): all of them get its one answer. */
+  const waiting = new Map<string, Waiter[]>();
+
+  const deliver = async (view: StatusView, waiters: Waiter[]) => {
+    const message = { response_type: 'ephemeral', text: view.text, blocks: view.blocks };
+    const body = JSON.stringify(message); // once for every waiter
+    const responder = deps.responder;
+    let failed = 0;
+    await Promise.all(
+      waiters.map((w) =>
+        post(() =>
+          w.respond || !responder || !w.responseUrl
+            ? (w.respond?.(message) ?? Promise.resolve())
+            : responder.post(w.responseUrl, body),
+        ).then(
+          () => deps.onAnswer?.('proxy_read'),
+          (err: unknown) => {
+            failed++;
+            log.error({ err, user: w.user, channel: w.channel }, 'could not answer /auth-status');
+          },
+        ),
+      ),
+    );
+    const first = waiters[0]?.started ?? deps.now();
+    log.info(
+      { commands: waiters.length, failed, durationMs: deps.now() - first },
+      'answered /auth-status after reading the proxy',
+    );
+  };
+
   app.command('/auth-status', async ({ command, ack, respond }) => {
+    const provider = providerOf(command.text ?? '');
+    if (provider !== undefined && !isProviderName(provider)) {
+      // nothing to read: the error goes back in the acknowledgement
+      const view = await answerStatus({ ...deps, reader, logger: log }, provider);
+      await ack({ response_type: 'ephemeral', text: view.text, blocks: view.blocks } as never);
+      return;
+    }
+    const key = provider ?? '';
+    // A recent read answers in the acknowledgement itself: no proxy call, no response_url post.
+    const recent = reader.recent(key);
+    if (recent) {
+      const view = viewOf(recent, provider);
+      await ack({ response_type: 'ephemeral', text: view.text, blocks: view.blocks } as never);
+      deps.onAnswer?.('recent_read');
+      return;
+    }
     await ack();
-    // The answer can take seconds (a slow proxy): finish it in the background so Bolt releases this
-    // request at once; during an incident burst, waiting commands then hold a few bytes, not a request.
-    const text = command.text ?? '';
-    const log = deps.logger.child({
-      command: '/auth-status',
+    // The answer can take seconds (a slow proxy): it follows in the background, so Bolt releases this
+    // request at once; during an incident burst, a waiting command holds a few strings, not a request.
+    const waiter: Waiter = {
+      responseUrl: command.response_url,
+      respond: deps.responder && command.response_url ? undefined : (m) => respond(m as never),
       user: command.user_id,
       channel: command.channel_id,
-    });
-    const started = deps.now();
-    void answerStatus({ ...deps, gather, logger: log }, text)
-      .then(async (view) => {
-        const message = { response_type: 'ephemeral', text: view.text, blocks: view.blocks };
-        const responder = deps.responder;
-        await post(() =>
-          responder && command.response_url
-            ? responder.post(command.response_url, message)
-            : respond(message as never).then(() => undefined),
-        );
-        log.info({ durationMs: deps.now() - started }, 'answered /auth-status');
+      started: deps.now(),
+    };
+    const group = waiting.get(key);
+    if (group) {
+      group.push(waiter);
+      return;
+    }
+    const waiters = [waiter];
+    waiting.set(key, waiters);
+    void answerStatus({ ...deps, reader, logger: log }, key)
+      .then((view) => {
+        if (waiting.get(key) === waiters) waiting.delete(key);
+        return deliver(view, waiters);
       })
       .catch((err: unknown) => log.error({ err }, 'could not answer /auth-status'));
   });

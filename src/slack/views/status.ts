@@ -90,9 +90,16 @@ function checkButtons(rows: string[]): Record<string, unknown> | undefined {
   };
 }
 
+/** "Read from the proxy at 09:59:21 UTC", shown by Slack in the reader's own time zone. */
+export function readAtText(readAt: number): string {
+  const label = 'Read from the proxy at';
+  const utc = new Date(readAt).toISOString().slice(11, 19);
+  return `<!date^${Math.floor(readAt / 1000)}^${label} {time_secs}|${label} ${utc} UTC>.`;
+}
+
 export function statusView(
   report: StatusReport,
-  options: { provider?: string | undefined } = {},
+  options: { provider?: string | undefined; readAt?: number } = {},
 ): StatusView {
   const title = options.provider ? `Proxy status: ${options.provider}` : 'Proxy status';
   const blocks: Record<string, unknown>[] = [
@@ -135,6 +142,7 @@ export function statusView(
   const rows = [...new Set(bad.flatMap((c) => c.runbook))];
   const buttons = checkButtons(rows);
   if (buttons) blocks.push(buttons);
+  if (options.readAt !== undefined) blocks.push(context(readAtText(options.readAt)));
   const text = report.server.error
     ? `Proxy status: ${report.server.error.message}`
     : `Proxy status: ${creds.length} credential(s), ${bad.length} with problems.`;

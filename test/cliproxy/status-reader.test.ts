@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { changesCredentials, createStatusReader } from '../../src/cliproxy/status-reader.js';
+import type { StatusReport } from '../../src/domain/status.js';
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const reachable = (tag: string): StatusReport => ({
+  server: { url: `http://proxy/${tag}`, reachable: true, version: 'v7' },
+  credentials: [],
+});
+const unreachable = (): StatusReport => ({
+  server: {
+    url: 'http://proxy',
+    reachable: false,
+    version: undefined,
+    error: { code: 'unreachable', message: 'proxy down', runbook: undefined },
+  },
+  credentials: [],
+});
+
+/** A reader over scripted reads: each call to the proxy takes the next deferred. */
+function scripted(maxAgeMs: number, refreshAfterMs?: number) {
+  let clock = 1_000_000;
+  const reads: { key: string; answer: ReturnType<typeof deferred<StatusReport>> }[] = [];
+  const errors: unknown[] = [];
+  const reader = createStatusReader(
+    (key) => {
+      const answer = deferred<StatusReport>();
+      reads.push({ key, answer });
+      return answer.promise;
+    },
+    {
+      now: () => clock,
+      maxAgeMs,
+      ...(refreshAfterMs !== undefined ? { refreshAfterMs } : {}),
+      onBackgroundError: (err) => errors.push(err),
+    },
+  );
+  return {
+    reader,
+    reads,
+    errors,
+    tick: (ms: number) => {
+      clock += ms;
+    },
+    now: () => clock,
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('createStatusReader', () => {
+  it('shares the read in flight with every caller of the same key, and only of that key', async () => {
+    const { reader, reads } = scripted(10_000);
+    const a = reader.read('');
+    const b = reader.read('');
+    const c = reader.read('kiro');
+    expect(reads.map((r) => r.key)).toEqual(['', 'kiro']);
+    reads[0]?.answer.resolve(reachable('all'));
+    reads[1]?.answer.resolve(reachable('kiro'));
+    const [ra, rb, rc] = await Promise.all([a, b, c]);
+    expect(ra).toBe(rb);
+    expect(ra.report.server.url).toBe('http://proxy/all');
+    expect(rc.report.server.url).toBe('http://proxy/kiro');
+  });
+
+  it('keeps a read that reached the proxy for maxAge, counted from when the read started', async () => {
+    const t = scripted(10_000);
+    const startedAt = t.now();
+    const first = t.reader.read('');
+    t.tick(2000); // the proxy takes 2 s
+    t.reads[0]?.answer.resolve(reachable('one'));
+    expect((await first).readAt).toBe(startedAt);
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/one');
+    expect(t.reader.recent('kiro')).toBeUndefined();
+    t.tick(8000); // 10 s after the read started: still usable
+    expect(t.reader.recent('')?.readAt).toBe(startedAt);
+    t.tick(1);
+    expect(t.reader.recent('')).toBeUndefined();
+  });
+
+  it('never keeps a failed read or one that did not reach the proxy', async () => {
+    const t = scripted(10_000);
+    const failing = t.reader.read('');
+    t.reads[0]?.answer.reject(new Error('boom'));
+    await expect(failing).rejects.toThrow('boom');
+    expect(t.reader.recent('')).toBeUndefined();
+    const down = t.reader.read('');
+    t.reads[1]?.answer.resolve(unreachable());
+    expect((await down).report.server.error?.code).toBe('unreachable');
+    expect(t.reader.recent('')).toBeUndefined();
+    expect(t.reads).toHaveLength(2);
+  });
+
+  it('refreshes an ageing read in the background once, and answers from the old one meanwhile', async () => {
+    const t = scripted(9000, 3000);
+    const first = t.reader.read('');
+    t.reads[0]?.answer.resolve(reachable('old'));
+    await first;
+    t.tick(2999);
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/old');
+    expect(t.reads).toHaveLength(1); // young enough: no refresh
+    t.tick(1);
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/old');
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/old');
+    expect(t.reads).toHaveLength(2); // one refresh, however many commands
+    t.tick(2000);
+    t.reads[1]?.answer.resolve(reachable('new'));
+    await settle();
+    const recent = t.reader.recent('');
+    expect(recent?.report.server.url).toBe('http://proxy/new');
+    expect(recent?.readAt).toBe(t.now() - 2000);
+  });
+
+  it('reports a failed background refresh and keeps answering from the kept read until it is too old', async () => {
+    const t = scripted(9000, 3000);
+    const first = t.reader.read('');
+    t.reads[0]?.answer.resolve(reachable('old'));
+    await first;
+    t.tick(3000);
+    expect(t.reader.recent('')).toBeDefined();
+    t.reads[1]?.answer.reject(new Error('proxy hiccup'));
+    await settle();
+    expect(t.errors).toHaveLength(1);
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/old');
+    expect(t.reads).toHaveLength(3); // the next command tries again
+    t.tick(6001);
+    expect(t.reader.recent('')).toBeUndefined();
+  });
+
+  it('invalidate() forgets kept reads, and a read started before it is neither joined nor kept', async () => {
+    const t = scripted(10_000);
+    const first = t.reader.read('');
+    t.reads[0]?.answer.resolve(reachable('before'));
+    await first;
+    const during = t.reader.read('kiro'); // in flight while the bot changes the proxy
+    t.reader.invalidate();
+    expect(t.reader.recent('')).toBeUndefined();
+    const after = t.reader.read('kiro'); // must not join the read that started before the change
+    expect(t.reads).toHaveLength(3);
+    t.reads[1]?.answer.resolve(reachable('stale'));
+    t.reads[2]?.answer.resolve(reachable('fresh'));
+    expect((await during).report.server.url).toBe('http://proxy/stale');
+    expect((await after).report.server.url).toBe('http://proxy/fresh');
+    expect(t.reader.recent('kiro')?.report.server.url).toBe('http://proxy/fresh');
+  });
+
+  it('an older read that ends last does not replace a newer kept one', async () => {
+    const t = scripted(10_000, 1000);
+    const first = t.reader.read('');
+    t.reads[0]?.answer.resolve(reachable('first'));
+    await first;
+    t.tick(1000);
+    t.reader.recent(''); // starts refresh #2
+    t.reader.invalidate();
+    const third = t.reader.read(''); // after the change
+    t.reads[2]?.answer.resolve(reachable('third'));
+    await third;
+    t.reads[1]?.answer.resolve(reachable('second'));
+    await settle();
+    expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/third');
+  });
+
+  it('with maxAge 0 keeps nothing: every command waits for a read of its own (joined while in flight)', async () => {
+    const t = scripted(0);
+    const a = t.reader.read('');
+    t.reads[0]?.answer.resolve(reachable('a'));
+    await a;
+    expect(t.reader.recent('')).toBeUndefined();
+    const b = t.reader.read('');
+    expect(t.reads).toHaveLength(2);
+    t.reads[1]?.answer.resolve(reachable('b'));
+    expect((await b).report.server.url).toBe('http://proxy/b');
+  });
+});
+
+describe('changesCredentials', () => {
+  it('is true for every write and for the OAuth login routes, false for plain reads', () => {
+    expect(changesCredentials('POST', '/v0/management/auths/kiro/refresh')).toBe(true);
+    expect(changesCredentials('PATCH', '/v0/management/auth-files/status')).toBe(true);
+    expect(changesCredentials('PUT', '/v0/management/config.yaml')).toBe(true);
+    expect(changesCredentials('POST', '/v0/oauth/kiro/refresh')).toBe(true);
+    expect(changesCredentials('GET', '/v0/management/kiro-auth-url')).toBe(true);
+    expect(changesCredentials('GET', '/v0/management/get-auth-status')).toBe(true);
+    expect(changesCredentials('GET', '/v0/management/auth-files')).toBe(false);
+    expect(changesCredentials('GET', '/v0/management/auth-files/download')).toBe(false);
+    expect(changesCredentials('GET', '/v0/management/config.yaml')).toBe(false);
+  });
+});
