@@ -1,6 +1,7 @@
 // Acknowledgement latency and throughput of signed slash commands: `concurrency` workers send signed
 // commands back to back over keep-alive connections (undici) until `count` have been answered; each
 // latency is the time from sending to the end of the HTTP answer (Bolt answers when ack() runs).
+// Every command is signed with the current time just before it is sent, as Slack does.
 import { Pool } from 'undici';
 import { nowSeconds, signSlackRequest } from '../test/e2e/signing.js';
 
@@ -36,28 +37,58 @@ function commandBody(t: AckTarget, i: number): string {
   }).toString();
 }
 
-export async function runAcks(target: AckTarget, count: number, concurrency: number): Promise<AckRun> {
-  const pool = new Pool(target.url, { connections: concurrency, keepAliveTimeout: 30_000 });
-  const latenciesMs: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const body = commandBody(target, i);
-      const headers = signSlackRequest(target.signingSecret, body, nowSeconds());
-      const started = performance.now();
-      const res = await pool.request({ path: '/slack/events', method: 'POST', headers, body });
-      await res.body.dump();
-      latenciesMs.push(performance.now() - started);
-      if (res.statusCode !== 200) errors++;
-    }
+/**
+ * A load generator for one app: `concurrency` keep-alive connections, opened by the first run and kept
+ * for the next ones, so measured runs time requests, not TCP handshakes.
+ */
+export function openLoad(target: AckTarget, concurrency: number) {
+  const pool = new Pool(target.url, { connections: concurrency, keepAliveTimeout: 600_000 });
+  let sent = 0;
+  return {
+    /** Sends `count` signed commands, `concurrency` at a time, back to back. */
+    async run(count: number): Promise<AckRun> {
+      const latenciesMs: number[] = [];
+      const sentAtMs: number[] = [];
+      let errors = 0;
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          next++;
+          const body = commandBody(target, sent++);
+          const headers = signSlackRequest(target.signingSecret, body, nowSeconds());
+          const started = performance.now();
+          const res = await pool.request({ path: '/slack/events', method: 'POST', headers, body });
+          await res.body.dump();
+          latenciesMs.push(performance.now() - started);
+          sentAtMs.push(started - runStarted);
+          if (res.statusCode !== 200) errors++;
+        }
+      };
+      const runStarted = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      if (process.env.BENCH_DEBUG) {
+        const worst = latenciesMs
+          .map((l, k) => [l, sentAtMs[k] ?? 0] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, 12);
+        console.error(
+          `${target.url} ${count}: slowest ${worst.map(([l, at]) => `${l.toFixed(0)}ms@${at.toFixed(0)}`).join(' ')}`,
+        );
+      }
+      return { latenciesMs, wallMs: performance.now() - runStarted, errors };
+    },
+    close: () => pool.close(),
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wallMs = performance.now() - started;
-  await pool.close();
-  return { latenciesMs, wallMs, errors };
+}
+
+/** One run over connections of its own (closed after). */
+export async function runAcks(target: AckTarget, count: number, concurrency: number): Promise<AckRun> {
+  const load = openLoad(target, concurrency);
+  try {
+    return await load.run(count);
+  } finally {
+    await load.close();
+  }
 }
 
 export function percentile(values: number[], p: number): number {

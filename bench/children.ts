@@ -1,6 +1,6 @@
 // Child processes for the ack benchmark: spawn, wait until /healthz answers, sample memory from
 // /proc/PID/status (VmRSS while running, VmHWM = peak), stop with SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { WorldInfo, WorldStats } from './world.js';
@@ -17,6 +17,48 @@ export interface Child {
   stderr(): string;
   /** SIGTERM, then SIGKILL after 20 s; resolves to how the process ended and after how many ms. */
   stop(): Promise<{ ms: number; how: string }>;
+}
+
+/**
+ * CPU placement. On a machine with at least 2 CPUs and `taskset`, the app under test gets CPU 1 to itself
+ * and everything that stands in for the outside world (this load generator, the fake Slack and proxy)
+ * shares CPU 0, as Slack and the proxy would run elsewhere in production. The same for every app measured.
+ * BENCH_PIN=0 turns it off (everything floats over every CPU).
+ */
+export const pinning: { app: string; world: string } | undefined = (() => {
+  if (process.env.BENCH_PIN === '0' || process.platform !== 'linux') return undefined;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const cpus = (process.env.BENCH_CPUS ?? '').split(',').filter(Boolean);
+  const online = cpusOnline();
+  if (online.length < 2) return undefined;
+  return { world: cpus[0] ?? String(online[0]), app: cpus[1] ?? String(online[1]) };
+})();
+
+function cpusOnline(): number[] {
+  try {
+    const mask = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' })
+      .split(':')
+      .pop();
+    const bits = BigInt(`0x${(mask ?? '').trim()}`);
+    return Array.from({ length: 64 }, (_, i) => i).filter((i) => (bits >> BigInt(i)) & 1n);
+  } catch {
+    return [];
+  }
+}
+
+/** Moves every thread of process `pid` to `cpu` (no-op without pinning). */
+export function pin(pid: number, cpu: string | undefined): void {
+  if (cpu === undefined) return;
+  execFileSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
+}
+
+/** `node ARGS`, started under taskset on `cpu` when given (all of its threads inherit the placement). */
+function nodeCommand(args: string[], cpu: string | undefined): [string, string[]] {
+  return cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', cpu, process.execPath, ...args]];
 }
 
 export function freePort(): Promise<number> {
@@ -61,10 +103,11 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string, 
   throw new Error(`child did not answer /healthz within ${timeoutMs} ms: ${log()}`);
 }
 
-/** Spawns `node ARGS` with `env` on `port`; resolves once /healthz answers 200. */
+/** Spawns `node ARGS` with `env` on `port` (on the app CPU when pinning); resolves once /healthz answers 200. */
 export async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, logFile?: string) {
   const out = logFile ? openSync(logFile, 'w') : 'ignore';
-  const child = spawn(process.execPath, args, {
+  const [file, argv] = nodeCommand(args, pinning?.app);
+  const child = spawn(file, argv, {
     env,
     stdio: ['ignore', out, 'pipe'],
   });
@@ -105,7 +148,8 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, port: n
 
 /** Starts bench/world.ts (fake Slack + slow proxy) in its own process; resolves once it printed its URLs. */
 export async function startWorld(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/world.ts'], {
+  const [file, argv] = nodeCommand(['--import', 'tsx', 'bench/world.ts'], pinning?.world);
+  const child = spawn(file, argv, {
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -13,20 +13,22 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AckRun, percentile, runAcks } from './ack.js';
+import { type AckRun, openLoad, percentile, runAcks } from './ack.js';
 import { buildForBench, tsxCommands } from './build.js';
-import { cpuSeconds, freePort, startChild, startWorld } from './children.js';
+import { cpuSeconds, freePort, pin, pinning, startChild, startWorld } from './children.js';
 import { measureMatcher } from './matcher.js';
 import { benchLine } from './run-line.js';
 
-const COUNT = Number(process.env.BENCH_REQUESTS ?? 2000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const WARMUP = 300;
+const COUNT = Number(process.env.BENCH_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const CONCURRENCY = 50;
+const PRELUDE = 200;
 const PROXY_DELAY_MS = Number(process.env.BENCH_PROXY_DELAY_MS ?? 2000);
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-bench-token';
 
+pin(process.pid, pinning?.world); // the load generator stands in for Slack: it shares the world's CPU
 const dir = mkdtempSync(join(tmpdir(), 'authbot-bench-'));
 const world = await startWorld({
   PATH: process.env.PATH,
@@ -109,12 +111,18 @@ try {
   // done, so one app's leftovers never slow the next one's measurement: a bot has answered every command
   // it acknowledged (its /metrics say so), and the fake Slack has stopped receiving posts.
   const bots = new Set<string>([bot.url, uncached.url]);
+  const loads = new Map<string, ReturnType<typeof openLoad>>();
   const run = async (url: string, count: number): Promise<AckRun> => {
     const answeredBefore = bots.has(url) ? await statusAnswers(url) : undefined;
-    const result = await runAcks(target(url), count, CONCURRENCY);
+    const load = loads.get(url) ?? openLoad(target(url), CONCURRENCY);
+    loads.set(url, load);
+    // Apps close idle keep-alive connections after 5 s (Node's default), and the drain below takes longer:
+    // a short unmeasured burst first reopens the connections, so no measured request pays for a handshake.
+    await load.run(PRELUDE);
+    const result = await load.run(count);
     const started = Date.now();
     if (answeredBefore) {
-      const expected = answeredBefore.recent + answeredBefore.proxy + count;
+      const expected = answeredBefore.recent + answeredBefore.proxy + PRELUDE + count;
       for (;;) {
         const now = await statusAnswers(url);
         if (now.recent + now.proxy >= expected) break;
@@ -163,6 +171,7 @@ try {
     answeringRuns.push(await run(answering.url, COUNT));
     uncachedRuns.push(await run(uncached.url, COUNT));
   }
+  for (const load of loads.values()) await load.close();
   const answers = await statusAnswers(bot.url);
   const heap = await heapFigures(bot.url);
   if (process.env.BENCH_HEAP_SIGNAL) process.kill(bot.pid, 'SIGUSR2'); // with BENCH_BOT_NODE_ARGS=--heapsnapshot-signal=SIGUSR2
@@ -194,6 +203,11 @@ try {
   const ra = row('bare + respond', sum(answeringRuns));
   const ru = row('bot, max age 0', sum(uncachedRuns));
   const f = (n: number, w = 10, d = 1) => n.toFixed(d).padStart(w);
+  console.log(
+    pinning
+      ? `CPU placement: each app under test alone on CPU ${pinning.app}; load generator, fake Slack and slow proxy on CPU ${pinning.world} (BENCH_PIN=0: no pinning)`
+      : 'CPU placement: none (every process on every CPU)',
+  );
   console.log(
     `processes: ${process.env.BENCH_TSX ? 'node --import tsx (sources)' : 'node on the tsc build (as the Docker image runs)'}`,
   );

@@ -56,20 +56,13 @@ export function createSlackApp(options: SlackAppOptions, registrars: Registrar[]
         endpoints: '/slack/events',
         customRoutes: options.routes,
       });
-  countListeners(app, options.metrics);
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, (_retryAfter: number, info: { url?: string }) => {
     options.metrics.slackRateLimited(methodOf(info.url));
   });
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  const commands: string[] = [];
-  const registerCommand = app.command.bind(app);
-  app.command = ((name: string, ...listeners: Parameters<App['command']>[1][]) => {
-    commands.push(name);
-    return registerCommand(name, ...listeners);
-  }) as App['command'];
-  for (const register of registrars) register(app);
+  const commands = routeListeners(app, options.metrics, registrars);
   return { app, commands };
 }
 
@@ -77,25 +70,87 @@ function methodOf(url: string | undefined): string {
   return url?.split('/').filter(Boolean).pop()?.split('?')[0] ?? 'unknown';
 }
 
-/** Names what Slack delivered: the slash command, or the button's action_id family ("approve", "check_run"). */
-function listenerName(body: Record<string, unknown>): string | undefined {
-  if (typeof body.command === 'string') return body.command;
-  const actions = body.actions as { action_id?: string }[] | undefined;
-  const id = actions?.[0]?.action_id;
-  return id ? id.split(':')[0] : undefined;
+type Listener = (args: never) => Promise<void> | void;
+interface ListenerRoute {
+  match: string | RegExp;
+  listener: Listener;
 }
 
-/** Global middleware: counts every command and button by name and outcome (ok / error). */
-function countListeners(app: App, metrics: Metrics): void {
-  app.use(async ({ body, next }) => {
-    const name = listenerName(body as unknown as Record<string, unknown>);
-    if (!name) return next();
+const matches = (match: string | RegExp, value: string | undefined): boolean => {
+  if (value === undefined) return false;
+  if (typeof match === 'string') return match === value;
+  match.lastIndex = 0;
+  return match.test(value);
+};
+
+/**
+ * Gives the registrars' commands and actions to Bolt as ONE command listener and ONE action listener that
+ * route by name. Bolt runs the middleware chain of every listener it has for every request it receives
+ * (copying the arguments at each step), so a dozen listeners cost a dozen chains per command; the router
+ * costs two. Listeners keep Bolt's arguments and semantics (every matching listener runs; errors reach
+ * app.error). The router also counts every command and button by name and outcome (ok / error).
+ * Registrations the router does not handle (several middleware, block_id or callback_id constraints)
+ * go to Bolt unchanged. Returns the slash commands registered, in order.
+ */
+function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): string[] {
+  const commandRoutes: ListenerRoute[] = [];
+  const actionRoutes: ListenerRoute[] = [];
+  const commands: string[] = [];
+  const boltCommand = app.command.bind(app);
+  const boltAction = app.action.bind(app);
+  app.command = ((name: string | RegExp, ...listeners: Listener[]) => {
+    if (typeof name === 'string') commands.push(name);
+    const [listener] = listeners;
+    if (listeners.length === 1 && listener !== undefined) commandRoutes.push({ match: name, listener });
+    else (boltCommand as (...args: unknown[]) => void)(name, ...listeners);
+  }) as App['command'];
+  app.action = ((constraint: unknown, ...listeners: Listener[]) => {
+    const [listener] = listeners;
+    if (
+      listeners.length === 1 &&
+      listener !== undefined &&
+      (typeof constraint === 'string' || constraint instanceof RegExp)
+    )
+      actionRoutes.push({ match: constraint, listener });
+    else (boltAction as (...args: unknown[]) => void)(constraint, ...listeners);
+  }) as App['action'];
+  try {
+    for (const register of registrars) register(app);
+  } finally {
+    app.command = boltCommand as App['command'];
+    app.action = boltAction as App['action'];
+  }
+
+  const dispatch = async (
+    routes: ListenerRoute[],
+    value: string | undefined,
+    name: string,
+    args: unknown,
+  ) => {
+    const chosen = routes.filter((r) => matches(r.match, value));
+    if (chosen.length === 0) return; // as Bolt: nothing listens, nothing acks
     try {
-      await next();
+      if (chosen.length === 1) await (chosen[0] as ListenerRoute).listener(args as never);
+      else {
+        const results = await Promise.allSettled(chosen.map((r) => r.listener(args as never)));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
       metrics.command(name, 'ok');
     } catch (err) {
       metrics.command(name, 'error');
       throw err;
     }
-  });
+  };
+  if (commandRoutes.length > 0)
+    boltCommand(/^/, async (args) => {
+      const name = args.command.command;
+      await dispatch(commandRoutes, name, name, args);
+    });
+  if (actionRoutes.length > 0)
+    boltAction(/^/, async (args) => {
+      const id = (args.action as { action_id?: string }).action_id;
+      await dispatch(actionRoutes, id, id?.split(':')[0] ?? 'unknown', args);
+    });
+  return commands;
 }
