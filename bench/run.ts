@@ -1,15 +1,23 @@
 // `npm run bench`: prints each benchmark's figures as a table, then (last) the summary line from benchLine().
-//   1. Ack latency and throughput: the real bot (`auth-bot serve`, a child process) against a bare Bolt app
-//      (bench/bare-bolt.ts, a child process), both answering the same signed slash command from 50
-//      concurrent clients while the proxy takes 2 s to answer every call (bench/slow-proxy.ts). The fake
-//      Slack and the slow proxy run in a third process (bench/world.ts), so this one only generates load.
-//      Both apps run from the project's tsc build, as the Docker image does (BENCH_TSX=1: through tsx).
-//   2. The bot's peak memory: VmHWM of its process (Linux /proc), sampled after the load has drained.
+//   1. Ack latency and throughput: the real bot (`auth-bot serve` with the Node flags it ships with, a child
+//      process) against a bare Bolt app (bench/bare-bolt.ts, ack only), both answering the same signed slash
+//      command from 50 concurrent keep-alive clients while the proxy takes 2 s to answer every call
+//      (bench/slow-proxy.ts). Two more apps for comparison: bare Bolt that also posts a fixed answer to
+//      response_url ("bare + respond"), and the bot with AUTHBOT_STATUS_MAX_AGE=0s. The fake Slack and the
+//      slow proxy run in a process of their own (bench/world.ts); this one only generates load.
+//      Method: every app runs from the project's tsc build (BENCH_TSX=1: through tsx) and gets a JIT warm-up
+//      of BENCH_WARMUP commands; the apps are measured in turns, ROUNDS times; each measured run follows an
+//      unmeasured 200-command prelude (reopens keep-alive connections the app closed while idle) and is
+//      followed by a drain (the bot answered everything it acknowledged, the fake Slack stopped receiving),
+//      so no app's background work lands in another's measurement. With `taskset` and 2+ CPUs the app under
+//      test has CPU 1 to itself and the load generator, fake Slack and proxy share CPU 0 (BENCH_PIN=0: off).
+//   2. The bot's peak memory: VmHWM of its process (Linux /proc) after all rounds.
 //   3. The matcher's time per query (bench/matcher.ts).
-// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about a minute.
-// Knobs (for investigating, not for CI): BENCH_REQUESTS (2000), BENCH_ROUNDS (2), BENCH_PROXY_DELAY_MS (2000),
-// BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_BOT_NODE_ARGS (e.g. --cpu-prof),
-// BENCH_HEAP_SIGNAL=1 (with --heapsnapshot-signal=SIGUSR2), BENCH_KEEP_LOG=FILE (the bot's log).
+// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about 90 s.
+// Knobs (for investigating, not for CI): BENCH_REQUESTS (3000), BENCH_ROUNDS (3), BENCH_WARMUP (3000),
+// BENCH_PROXY_DELAY_MS (2000), BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_PIN=0,
+// BENCH_CPUS=0,1, BENCH_BOT_NODE_ARGS (extra flags, e.g. --cpu-prof), BENCH_HEAP_SIGNAL=1 (with
+// --heapsnapshot-signal=SIGUSR2), BENCH_KEEP_LOG=FILE (the bot's log), BENCH_DEBUG=1 (slowest requests).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

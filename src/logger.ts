@@ -97,6 +97,7 @@ export function toBoltLogger(base: Logger, level: LogLevel): BoltLogger {
   let logger = base.child({ component: 'bolt' });
   let current = TO_BOLT[level];
   const emit = (fn: 'debug' | 'info' | 'warn' | 'error', msgs: unknown[]) => {
+    if (!logger.isLevelEnabled(fn)) return; // Bolt logs at debug on every request: build nothing for it
     const [first, ...rest] = msgs;
     if (first instanceof Error) logger[fn]({ err: first }, rest.map(String).join(' ') || first.message);
     else logger[fn](msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));

@@ -17,6 +17,8 @@ export type Fault = { status: 429; retryAfter: number } | { status?: number; err
 
 export interface FakeSlackOptions {
   botToken?: string;
+  /** false: count calls per method but keep none (the benchmark's fake Slack receives tens of thousands). */
+  keepCalls?: boolean;
   usergroups?: Record<string, string[]>;
 }
 
@@ -28,6 +30,8 @@ export interface FakeSlack {
   responseUrl(id?: string): string;
   failNext(method: string, fault: Fault, times?: number): void;
   callsTo(method: string): SlackCall[];
+  /** How many calls to `method` arrived (kept or not). */
+  count(method: string): number;
   waitFor(predicate: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   setUsergroup(id: string, users: string[]): void;
   /** Where apps.connections.open sends Socket Mode clients. */
@@ -74,7 +78,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let ts = 1_700_000_000;
   let socketUrl: string | undefined;
 
+  const counts = new Map<string, number>();
+  const keep = options.keepCalls !== false;
   const record = (call: SlackCall) => {
+    counts.set(call.method, (counts.get(call.method) ?? 0) + 1);
+    if (!keep) return;
     calls.push(call);
     for (const w of [...waiters]) {
       if (w.predicate(call)) {
@@ -187,6 +195,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       faults.set(method, q);
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
+    count: (method) => counts.get(method) ?? 0,
     waitFor(predicate, timeoutMs = 5000) {
       const found = calls.find(predicate);
       if (found) return Promise.resolve(found);
