@@ -13,6 +13,7 @@ const run = promisify(execFile);
  * Node flags the bot ships with (Dockerfile CMD, `npm start`; test/deploy.test.ts keeps them in step): a
  * young generation of at most 4 MB per semi-space instead of V8's 16 MB. A burst of commands makes mostly
  * short-lived garbage, so scavenges stay cheap, and peak RSS under the bench's burst drops by ~30 MB.
+ * The bench runs its bare Bolt baselines with the same flags.
  */
 export const BOT_NODE_FLAGS = ['--max-semi-space-size=4'];
 
@@ -47,7 +48,7 @@ export async function buildForBench(dir: string, repo = process.cwd()): Promise<
   symlinkSync(resolve(repo, 'node_modules'), join(out, 'node_modules'));
   return {
     bot: [...BOT_NODE_FLAGS, join(out, 'src/cli.js'), 'serve'],
-    bare: [join(out, 'bench/bare-bolt.js')],
+    bare: [...BOT_NODE_FLAGS, join(out, 'bench/bare-bolt.js')],
   };
 }
 
@@ -55,6 +56,6 @@ export async function buildForBench(dir: string, repo = process.cwd()): Promise<
 export function tsxCommands(): Built {
   return {
     bot: [...BOT_NODE_FLAGS, '--import', 'tsx', 'src/cli.ts', 'serve'],
-    bare: ['--import', 'tsx', 'bench/bare-bolt.ts'],
+    bare: [...BOT_NODE_FLAGS, '--import', 'tsx', 'bench/bare-bolt.ts'],
   };
 }

@@ -235,7 +235,7 @@ try {
   );
   console.log(
     `${'bot / answering'.padEnd(16)}${f(rb.p50 / ra.p50, 10, 2)}${f(rb.p99 / ra.p99, 10, 2)}${f(rb.max / ra.max, 10, 2)}${f(rb.rps / ra.rps, 10, 2)}` +
-      '   (answering: bare Bolt that also posts a fixed reply to response_url; the last line uses ack-only bare Bolt)',
+      '   (answering: bare Bolt that posts a fixed reply to response_url during its measured run; the bot posts after a 2 s proxy read, after its run: not like for like)',
   );
   console.log(
     `${'max age 0 / bare'.padEnd(16)}${f(ru.p50 / rw.p50, 10, 2)}${f(ru.p99 / rw.p99, 10, 2)}${f(ru.max / rw.max, 10, 2)}${f(ru.rps / rw.rps, 10, 2)}` +

@@ -1,7 +1,7 @@
 // Status reads shared by /auth-status commands. During an incident many people run /auth-status within
 // seconds of each other while the proxy may take seconds to answer. A command joins the read of the same
 // key (provider, or '' for all) in flight, if any, else starts one; and a read that reached the proxy
-// (server answered) is kept for `maxAgeMs` so that the next commands are answered at once, in Slack's
+// (server answered, every token file read) is kept for `maxAgeMs` so that the next commands are answered at once, in Slack's
 // acknowledgement, instead of each waiting on the proxy. A kept read that is getting old (`refreshAfterMs`)
 // is refreshed in the background by the next command, so a steady stream of commands keeps getting answers
 // no older than `maxAgeMs` without ever waiting. Reads that failed to reach the proxy are never kept: the
@@ -33,6 +33,19 @@ export interface StatusReader {
   read(key: string): Promise<StatusRead>;
   /** Forgets every kept read and every read in flight (the proxy has changed). */
   invalidate(): void;
+  /** Goes up by one at every invalidate(): whatever waited on a read of an older generation is stale. */
+  generation(): number;
+}
+
+/** At most this many keys (providers) are kept; the oldest read goes first. */
+export const MAX_KEPT_READS = 64;
+
+/** A read worth answering others from: the proxy answered and every token file was read. */
+function keepable(report: StatusReport): boolean {
+  return (
+    !report.server.error &&
+    !report.credentials.some((c) => c.problems.some((p) => p.code === 'token_unreadable'))
+  );
 }
 
 export function createStatusReader(
@@ -45,6 +58,17 @@ export function createStatusReader(
   const inFlight = new Map<string, Promise<StatusRead>>();
   let generation = 0;
 
+  const keep = (key: string, read: StatusRead) => {
+    kept.delete(key); // re-inserted last: the map stays ordered oldest first
+    kept.set(key, read);
+    const now_ = now();
+    for (const [k, r] of kept) if (now_ - r.readAt > maxAgeMs) kept.delete(k);
+    for (const k of kept.keys()) {
+      if (kept.size <= MAX_KEPT_READS) break;
+      kept.delete(k);
+    }
+  };
+
   const start = (key: string): Promise<StatusRead> => {
     const current = inFlight.get(key);
     if (current) return current;
@@ -52,9 +76,9 @@ export function createStatusReader(
     const readAt = now();
     const result = read(key).then((report) => {
       const done: StatusRead = { report, readAt };
-      // only a read that reached the proxy is kept, and never one started before an invalidation (one
-      // key has one read in flight per generation, so a kept read is never replaced by an older one)
-      if (maxAgeMs > 0 && startedIn === generation && !report.server.error) kept.set(key, done);
+      // only a complete read is kept, and never one started before an invalidation (one key has one read
+      // in flight per generation, so a kept read is never replaced by an older one)
+      if (maxAgeMs > 0 && startedIn === generation && keepable(report)) keep(key, done);
       return done;
     });
     inFlight.set(key, result);
@@ -84,6 +108,7 @@ export function createStatusReader(
       kept.clear();
       inFlight.clear();
     },
+    generation: () => generation,
   };
 }
 
@@ -92,5 +117,6 @@ export function createStatusReader(
  * routes (a login that completes replaces a credential on the proxy's side).
  */
 export function changesCredentials(method: string, route: string): boolean {
+  if (route.startsWith('/v1/')) return false; // the canary's chat call changes no credential
   return method !== 'GET' || /-auth-url$|\/get-auth-status$/.test(route);
 }

@@ -1,5 +1,5 @@
 // Bolt wiring only: builds the App in HTTP or Socket Mode and hands it to each listener's register function.
-import { App, webApi } from '@slack/bolt';
+import { App, MultipleListenerError, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../http/metrics.js';
@@ -90,7 +90,7 @@ const matches = (match: string | RegExp, value: string | undefined): boolean => 
  * costs two. Listeners keep Bolt's arguments and semantics (every matching listener runs; errors reach
  * app.error). The router also counts every command and button by name and outcome (ok / error).
  * Registrations the router does not handle (several middleware, block_id or callback_id constraints)
- * go to Bolt unchanged. Returns the slash commands registered, in order.
+ * go to Bolt as they are, their listener counted too. Returns the slash commands registered, in order.
  */
 function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): string[] {
   const commandRoutes: ListenerRoute[] = [];
@@ -98,11 +98,33 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
   const commands: string[] = [];
   const boltCommand = app.command.bind(app);
   const boltAction = app.action.bind(app);
+  /** Bolt gets the registration as it is; its last function (the listener) is counted like the routed ones. */
+  const toBolt = (
+    register: (...args: unknown[]) => void,
+    first: unknown,
+    listeners: Listener[],
+    name: (args: never) => string,
+  ) => {
+    const last = listeners.at(-1);
+    const counted = async (args: never) => {
+      try {
+        await last?.(args);
+        metrics.command(name(args), 'ok');
+      } catch (err) {
+        metrics.command(name(args), 'error');
+        throw err;
+      }
+    };
+    register(first, ...listeners.slice(0, -1), counted);
+  };
+  const commandName = (args: never) => (args as { command: { command: string } }).command.command;
+  const actionName = (args: never) =>
+    ((args as { action: { action_id?: string } }).action.action_id ?? 'unknown').split(':')[0] ?? 'unknown';
   app.command = ((name: string | RegExp, ...listeners: Listener[]) => {
     if (typeof name === 'string') commands.push(name);
     const [listener] = listeners;
     if (listeners.length === 1 && listener !== undefined) commandRoutes.push({ match: name, listener });
-    else (boltCommand as (...args: unknown[]) => void)(name, ...listeners);
+    else toBolt(boltCommand as (...args: unknown[]) => void, name, listeners, commandName);
   }) as App['command'];
   app.action = ((constraint: unknown, ...listeners: Listener[]) => {
     const [listener] = listeners;
@@ -112,7 +134,7 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
       (typeof constraint === 'string' || constraint instanceof RegExp)
     )
       actionRoutes.push({ match: constraint, listener });
-    else (boltAction as (...args: unknown[]) => void)(constraint, ...listeners);
+    else toBolt(boltAction as (...args: unknown[]) => void, constraint, listeners, actionName);
   }) as App['action'];
   try {
     for (const register of registrars) register(app);
@@ -121,20 +143,33 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
     app.action = boltAction as App['action'];
   }
 
+  /** As Bolt gives a listener on a RegExp the match of its own pattern in context.actionIdMatches. */
+  const argsFor = (route: ListenerRoute, value: string | undefined, args: unknown, isAction: boolean) => {
+    if (!isAction || typeof route.match === 'string' || value === undefined) return args as never;
+    const a = args as { context: Record<string, unknown> };
+    route.match.lastIndex = 0;
+    return { ...a, context: { ...a.context, actionIdMatches: route.match.exec(value) } } as never;
+  };
   const dispatch = async (
     routes: ListenerRoute[],
     value: string | undefined,
     name: string,
     args: unknown,
+    isAction: boolean,
   ) => {
     const chosen = routes.filter((r) => matches(r.match, value));
     if (chosen.length === 0) return; // as Bolt: nothing listens, nothing acks
     try {
-      if (chosen.length === 1) await (chosen[0] as ListenerRoute).listener(args as never);
-      else {
-        const results = await Promise.allSettled(chosen.map((r) => r.listener(args as never)));
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
+      if (chosen.length === 1) {
+        const route = chosen[0] as ListenerRoute;
+        await route.listener(argsFor(route, value, args, isAction));
+      } else {
+        const results = await Promise.allSettled(
+          chosen.map(async (r) => r.listener(argsFor(r, value, args, isAction))),
+        );
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed.length === 1) throw failed[0]?.reason;
+        if (failed.length > 1) throw new MultipleListenerError(failed.map((r) => r.reason));
       }
       metrics.command(name, 'ok');
     } catch (err) {
@@ -145,12 +180,12 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
   if (commandRoutes.length > 0)
     boltCommand(/^/, async (args) => {
       const name = args.command.command;
-      await dispatch(commandRoutes, name, name, args);
+      await dispatch(commandRoutes, name, name, args, false);
     });
   if (actionRoutes.length > 0)
     boltAction(/^/, async (args) => {
       const id = (args.action as { action_id?: string }).action_id;
-      await dispatch(actionRoutes, id, id?.split(':')[0] ?? 'unknown', args);
+      await dispatch(actionRoutes, id, id?.split(':')[0] ?? 'unknown', args, true);
     });
   return commands;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesCredentials, createStatusReader } from '../../src/cliproxy/status-reader.js';
+import { changesCredentials, createStatusReader, MAX_KEPT_READS } from '../../src/cliproxy/status-reader.js';
 import type { StatusReport } from '../../src/domain/status.js';
 
 function deferred<T>() {
@@ -169,6 +169,64 @@ describe('createStatusReader', () => {
     expect(t.reader.recent('')?.report.server.url).toBe('http://proxy/third');
   });
 
+  it('never keeps a read whose token files could not all be read', async () => {
+    const t = scripted(10_000);
+    const partial = t.reader.read('');
+    t.reads[0]?.answer.resolve({
+      ...reachable('partial'),
+      credentials: [
+        {
+          name: 'kiro-a.json',
+          provider: 'kiro',
+          status: 'active',
+          disabled: false,
+          expiresAt: null,
+          lastRefresh: null,
+          hasRefreshToken: false,
+          problems: [
+            {
+              code: 'token_unreadable',
+              text: 'token unreadable: token file not read (timeout)',
+              runbook: [],
+            },
+          ],
+          runbook: [],
+        },
+      ],
+    } as unknown as StatusReport); // only the credential's problems matter here
+    await partial;
+    expect(t.reader.recent('')).toBeUndefined();
+  });
+
+  it('keeps at most MAX_KEPT_READS keys and drops expired reads as new ones arrive', async () => {
+    const t = scripted(10_000);
+    const keys = Array.from({ length: MAX_KEPT_READS + 5 }, (_, i) => `p${i}`);
+    for (const [i, key] of keys.entries()) {
+      const r = t.reader.read(key);
+      t.reads[i]?.answer.resolve(reachable(key));
+      await r;
+    }
+    expect(t.reader.recent('p0')).toBeUndefined(); // the oldest went first
+    expect(t.reader.recent('p4')).toBeUndefined();
+    expect(t.reader.recent('p5')).toBeDefined();
+    expect(t.reader.recent(`p${MAX_KEPT_READS + 4}`)).toBeDefined();
+    t.tick(10_001);
+    const fresh = t.reader.read('new');
+    t.reads.at(-1)?.answer.resolve(reachable('new'));
+    await fresh;
+    t.tick(-10_001); // back in time: only entries still in the map could answer now
+    expect(t.reader.recent('p5')).toBeUndefined(); // swept when "new" was kept, though asked for no more
+    expect(t.reader.recent('new')).toBeUndefined(); // read "in the future" from here: refused, not served
+  });
+
+  it('counts generations: each invalidate() starts a new one', () => {
+    const t = scripted(10_000);
+    const g = t.reader.generation();
+    t.reader.invalidate();
+    t.reader.invalidate();
+    expect(t.reader.generation()).toBe(g + 2);
+  });
+
   it('with maxAge 0 keeps nothing: every command waits for a read of its own (joined while in flight)', async () => {
     const t = scripted(0);
     const a = t.reader.read('');
@@ -193,5 +251,6 @@ describe('changesCredentials', () => {
     expect(changesCredentials('GET', '/v0/management/auth-files')).toBe(false);
     expect(changesCredentials('GET', '/v0/management/auth-files/download')).toBe(false);
     expect(changesCredentials('GET', '/v0/management/config.yaml')).toBe(false);
+    expect(changesCredentials('POST', '/v1/chat/completions')).toBe(false); // the canary
   });
 });

@@ -94,8 +94,9 @@ describe('createSlackApp listener router', () => {
           await ack();
         }),
       (a) =>
-        a.action(/^check_run:/, async ({ ack, action }) => {
+        a.action(/^check_run:(.+)$/, async ({ ack, action, context }) => {
           seen.push(`check:${(action as { action_id: string }).action_id}`);
+          seen.push(`matched:${(context.actionIdMatches as string[] | undefined)?.[1]}`);
           await ack();
         }),
     ]);
@@ -107,12 +108,35 @@ describe('createSlackApp listener router', () => {
     expect(await deliver(click('check_run:kiro-idc-refresh'))).toEqual(['empty']);
     expect(await deliver(command('/nobody'))).toEqual([]); // as Bolt: nothing listens, nothing acks
     expect(await deliver(click('approve_later'))).toEqual([]); // a string matches exactly
-    expect(seen).toEqual(['one:hello', 'approve:approve', 'check:check_run:kiro-idc-refresh']);
+    expect(seen).toEqual([
+      'one:hello',
+      'approve:approve',
+      'check:check_run:kiro-idc-refresh',
+      'matched:kiro-idc-refresh',
+    ]);
 
     expect(await deliver(command('/two'))).toEqual(['empty']);
     expect(errors).toHaveLength(1);
     expect(String(errors[0])).toContain('listener broke');
     expect(await counted()).toEqual(['/one ok 1', '/two error 1', 'approve ok 1', 'check_run ok 1']);
+  });
+
+  it('reports several failing listeners of one click together, as Bolt does', async () => {
+    const { deliver, errors } = await build([
+      (a) =>
+        a.action(/^offer:/, async () => {
+          throw new Error('first failed');
+        }),
+      (a) =>
+        a.action('offer:relogin', async () => {
+          throw new Error('second failed');
+        }),
+    ]);
+    await deliver(click('offer:relogin'));
+    expect(errors).toHaveLength(1);
+    const error = errors[0] as { code?: string; originals?: Error[] };
+    expect(error.code).toBe('slack_bolt_multiple_listener_error');
+    expect(error.originals?.map((e) => e.message).sort()).toEqual(['first failed', 'second failed']);
   });
 
   it('runs every matching listener (as Bolt does) and reports a failure of any of them', async () => {
@@ -137,7 +161,7 @@ describe('createSlackApp listener router', () => {
 
   it('hands registrations it does not route (listener middleware, other constraints) to Bolt unchanged', async () => {
     const ran: string[] = [];
-    const { app, deliver } = await build([
+    const { app, deliver, counted } = await build([
       (a) =>
         a.command(
           '/guarded',
@@ -160,5 +184,6 @@ describe('createSlackApp listener router', () => {
     await deliver(command('/guarded'));
     await deliver(click('pick'));
     expect(ran).toEqual(['middleware', 'listener', 'constrained']);
+    expect(await counted()).toEqual(['/guarded ok 1', 'pick ok 1']); // counted like routed ones
   });
 });

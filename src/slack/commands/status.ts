@@ -126,8 +126,11 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
   const reader = deps.reader ?? createStatusCommandReader(deps, DEFAULT_STATUS_MAX_AGE_MS);
   const post = createLimiter(RESPOND_CONCURRENCY);
   const log = deps.logger.child({ command: '/auth-status' });
-  /** Commands waiting on the read of each key (provider, '' for all): all of them get its one answer. */
-  const waiting = new Map<string, Waiter[]>();
+  /**
+   * Commands waiting on the read of each key (provider, '' for all): all of them get its one answer. A
+   * group belongs to one reader generation: after the bot changed the proxy, newcomers start a new read.
+   */
+  const waiting = new Map<string, { generation: number; waiters: Waiter[] }>();
 
   const deliver = async (view: StatusView, waiters: Waiter[]) => {
     const message = { response_type: 'ephemeral', text: view.text, blocks: view.blocks };
@@ -183,18 +186,20 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
       channel: command.channel_id,
       started: deps.now(),
     };
-    const group = waiting.get(key);
-    if (group) {
-      group.push(waiter);
+    const generation = reader.generation();
+    const joined = waiting.get(key);
+    if (joined && joined.generation === generation) {
+      joined.waiters.push(waiter);
       return;
     }
-    const waiters = [waiter];
-    waiting.set(key, waiters);
+    const group = { generation, waiters: [waiter] };
+    waiting.set(key, group);
+    const answered = (view: StatusView) => {
+      if (waiting.get(key) === group) waiting.delete(key);
+      return deliver(view, group.waiters);
+    };
     void answerStatus({ ...deps, reader, logger: log }, key)
-      .then((view) => {
-        if (waiting.get(key) === waiters) waiting.delete(key);
-        return deliver(view, waiters);
-      })
+      .then(answered, (err: unknown) => answered(statusErrorView(describeError(err))))
       .catch((err: unknown) => log.error({ err }, 'could not answer /auth-status'));
   });
 }

@@ -212,6 +212,47 @@ describe('/auth-status', () => {
     expect(keys).toEqual(['']);
   });
 
+  it('a command that arrives after the bot changed the proxy does not join a read started before', async () => {
+    const { app, commands } = fakeApp();
+    const releases: ((r: StatusReport) => void)[] = [];
+    const reader = createStatusReader(
+      () =>
+        new Promise<StatusReport>((resolve) => {
+          releases.push(resolve);
+        }),
+      { now: Date.now, maxAgeMs: 10_000 },
+    );
+    const posts: { url: string; body: string }[] = [];
+    registerStatusCommand(app, {
+      proxy: {} as never,
+      logger,
+      now: Date.now,
+      reader,
+      responder: {
+        post: async (url: string, body: Record<string, unknown> | string) => {
+          posts.push({ url, body: String(body) });
+        },
+        close: async () => undefined,
+      },
+    });
+    const send = (id: string) =>
+      commands.get('/auth-status')?.({
+        command: { text: '', user_id: 'U1', channel_id: 'C1', response_url: `https://hooks.test/${id}` },
+        ack: async () => undefined,
+        respond: async () => undefined,
+      });
+    await send('before');
+    reader.invalidate(); // e.g. an approved refresh just ran
+    await send('after');
+    expect(releases).toHaveLength(2);
+    releases[0]?.({ server: { url: 'http://old-read', reachable: true, version: 'v7' }, credentials: [] });
+    releases[1]?.({ server: { url: 'http://new-read', reachable: true, version: 'v7' }, credentials: [] });
+    await vi.waitFor(() => expect(posts).toHaveLength(2));
+    const byUrl = Object.fromEntries(posts.map((p) => [p.url, p.body]));
+    expect(byUrl['https://hooks.test/before']).toContain('old-read');
+    expect(byUrl['https://hooks.test/after']).toContain('new-read');
+  });
+
   it('answers with the error view within 10 s when the proxy hangs (default deadlines)', async () => {
     const { proxy } = await setup();
     await proxy.setFault({ kind: 'hang', scope: 'all' });
