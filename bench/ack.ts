@@ -46,7 +46,11 @@ export function openLoad(target: AckTarget, concurrency: number) {
   let sent = 0;
   return {
     /** Sends `count` signed commands, `concurrency` at a time, back to back. */
-    async run(count: number): Promise<AckRun> {
+    /**
+     * `ratePerSec`: commands are sent on a fixed schedule instead (at most `concurrency` in flight), and each
+     * latency counts from the command's scheduled time, so a late answer also delays what queued behind it.
+     */
+    async run(count: number, ratePerSec?: number): Promise<AckRun> {
       const latenciesMs: number[] = [];
       const sentAtMs: number[] = [];
       let errors = 0;
@@ -59,8 +63,12 @@ export function openLoad(target: AckTarget, concurrency: number) {
       });
       const worker = async () => {
         while (next < count) {
-          const { body, headers } = signed[next++] as (typeof signed)[number];
-          const started = performance.now();
+          const i = next++;
+          const { body, headers } = signed[i] as (typeof signed)[number];
+          const due = ratePerSec ? runStarted + (i * 1000) / ratePerSec : 0;
+          // timers may fire up to 1 ms early: wait until the scheduled time has really come
+          while (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+          const started = ratePerSec ? due : performance.now();
           const res = await pool.request({ path: '/slack/events', method: 'POST', headers, body });
           await res.body.dump();
           latenciesMs.push(performance.now() - started);

@@ -32,6 +32,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const CONCURRENCY = 50;
 const PRELUDE = 200;
+/** A second latency figure below saturation: the same commands on a fixed schedule (not in the last line). */
+const PACED_RPS = Number(process.env.BENCH_PACED_RPS ?? 1000);
 const PROXY_DELAY_MS = Number(process.env.BENCH_PROXY_DELAY_MS ?? 2000);
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const TOKEN = 'xoxb-bench-token';
@@ -120,14 +122,14 @@ try {
   // it acknowledged (its /metrics say so), and the fake Slack has stopped receiving posts.
   const bots = new Set<string>([bot.url, uncached.url]);
   const loads = new Map<string, ReturnType<typeof openLoad>>();
-  const run = async (url: string, count: number): Promise<AckRun> => {
+  const run = async (url: string, count: number, ratePerSec?: number): Promise<AckRun> => {
     const answeredBefore = bots.has(url) ? await statusAnswers(url) : undefined;
     const load = loads.get(url) ?? openLoad(target(url), CONCURRENCY);
     loads.set(url, load);
     // Apps close idle keep-alive connections after 5 s (Node's default), and the drain below takes longer:
     // a short unmeasured burst first reopens the connections, so no measured request pays for a handshake.
     await load.run(PRELUDE);
-    const result = await load.run(count);
+    const result = await load.run(count, ratePerSec);
     const started = Date.now();
     if (answeredBefore) {
       const expected = answeredBefore.recent + answeredBefore.proxy + PRELUDE + count;
@@ -179,6 +181,8 @@ try {
     answeringRuns.push(await run(answering.url, COUNT));
     uncachedRuns.push(await run(uncached.url, COUNT));
   }
+  const pacedBot = await run(bot.url, COUNT, PACED_RPS);
+  const pacedBare = await run(bare.url, COUNT, PACED_RPS);
   for (const load of loads.values()) await load.close();
   const answers = await statusAnswers(bot.url);
   const heap = await heapFigures(bot.url);
@@ -240,6 +244,12 @@ try {
   console.log(
     `${'max age 0 / bare'.padEnd(16)}${f(ru.p50 / rw.p50, 10, 2)}${f(ru.p99 / rw.p99, 10, 2)}${f(ru.max / rw.max, 10, 2)}${f(ru.rps / rw.rps, 10, 2)}` +
       '   (max age 0: the bot with AUTHBOT_STATUS_MAX_AGE=0s, every answer waits for a proxy read)',
+  );
+  const paced = (r: AckRun) =>
+    `p50 ${percentile(r.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(1)} ms, max ${percentile(r.latenciesMs, 100).toFixed(1)} ms`;
+  console.log(
+    `below saturation: ${COUNT} commands at ${PACED_RPS} req/s (at most ${CONCURRENCY} in flight, latency from the scheduled send time): ` +
+      `auth-bot ${paced(pacedBot)}; bare Bolt ${paced(pacedBare)}`,
   );
   console.log(
     `work behind the acks (all measured rounds, drained): ${after.proxyCalls - before.proxyCalls} proxy calls, ` +
