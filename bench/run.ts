@@ -13,7 +13,7 @@
 //      test has CPU 1 to itself and the load generator, fake Slack and proxy share CPU 0 (BENCH_PIN=0: off).
 //   2. The bot's peak memory: VmHWM of its process (Linux /proc) after all rounds.
 //   3. The matcher's time per query (bench/matcher.ts).
-// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about 90 s.
+// Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about 100 s.
 // Knobs (for investigating, not for CI): BENCH_REQUESTS (3000), BENCH_ROUNDS (3), BENCH_WARMUP (3000),
 // BENCH_PROXY_DELAY_MS (2000), BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_PIN=0,
 // BENCH_CPUS=0,1, BENCH_BOT_NODE_ARGS (extra flags, e.g. --cpu-prof), BENCH_HEAP_SIGNAL=1 (with
