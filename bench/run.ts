@@ -11,11 +11,13 @@
 //      followed by a drain (the bot answered everything it acknowledged, the fake Slack stopped receiving),
 //      so no app's background work lands in another's measurement. With `taskset` and 2+ CPUs the app under
 //      test has CPU 1 to itself and the load generator, fake Slack and proxy share CPU 0 (BENCH_PIN=0: off).
+//      Then one more run of the bot and of bare Bolt paced at BENCH_PACED_RPS (1000) req/s, latency counted
+//      from each command's scheduled time: the ack latency below saturation (printed, not in the last line).
 //   2. The bot's peak memory: VmHWM of its process (Linux /proc) after all rounds.
 //   3. The matcher's time per query (bench/matcher.ts).
 // Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about 100 s.
 // Knobs (for investigating, not for CI): BENCH_REQUESTS (3000), BENCH_ROUNDS (3), BENCH_WARMUP (3000),
-// BENCH_PROXY_DELAY_MS (2000), BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_PIN=0,
+// BENCH_PACED_RPS (1000), BENCH_PROXY_DELAY_MS (2000), BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_PIN=0,
 // BENCH_CPUS=0,1, BENCH_BOT_NODE_ARGS (extra flags, e.g. --cpu-prof), BENCH_HEAP_SIGNAL=1 (with
 // --heapsnapshot-signal=SIGUSR2), BENCH_KEEP_LOG=FILE (the bot's log), BENCH_DEBUG=1 (slowest requests).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
