@@ -8,15 +8,9 @@ import {
   startFakeProxy,
 } from '../fakes/fake-proxy.js';
 import type { FakeSlack, SlackCall } from '../fakes/fake-slack.js';
+import { policyIn } from './helpers.js';
 
-export const E2E_POLICY = `
-channels: [C0INCIDENT]
-approvers: { users: [U0ALICE, U0BOB, U0REQ], usergroups: [S0ONCALL] }
-actions:
-  refresh: { cooldown: 0s }
-  relogin: { cooldown: 0s }
-  reenable: { cooldown: 0s }
-`;
+export const E2E_POLICY = policyIn('C0INCIDENT');
 
 export interface World {
   h: Harness;

@@ -9,14 +9,17 @@ import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
 import { FakeClient, RecordingMessenger } from './fakes.js';
 
-export const POLICY_YAML = `
-channels: [C0INC]
+/** The tests' approval policy for `channel`: three approvers, one group, no cooldowns. */
+export const policyIn = (channel: string) => `
+channels: [${channel}]
 approvers: { users: [U0ALICE, U0BOB, U0REQ], usergroups: [S0ONCALL] }
 actions:
   refresh: { cooldown: 0s }
   relogin: { cooldown: 0s }
   reenable: { cooldown: 0s }
 `;
+
+export const POLICY_YAML = policyIn('C0INC');
 
 export interface World {
   store: Store;

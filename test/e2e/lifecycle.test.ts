@@ -54,6 +54,26 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000)
   }
 }
 
+/** A bot that posted a refresh request and stopped: the pending request survives in its SQLite file. */
+async function pendingRequestLeftBehind() {
+  const proxy = await startProxy();
+  const first = await startBot(proxy);
+  const slack = first.h.slack;
+  cleanups.push(() => slack.close());
+  const { id } = await askRefresh(first);
+  const dataDir = first.h.dataDir;
+  const store0 = first.h.bot.store;
+  let posted = false;
+  await waitUntil('the request message ts to be stored', () => {
+    void store0.getRequest(id).then((r) => {
+      posted = Boolean(r?.messageTs);
+    });
+    return posted;
+  });
+  await first.h.stop(false);
+  return { proxy, slack, id, dataDir };
+}
+
 const threadReplies = (slack: FakeSlack, ts: string): SlackCall[] =>
   slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts);
 
@@ -125,21 +145,7 @@ describe('stopping during an execution', () => {
 
 describe('starting after a process died mid-execution', () => {
   it('marks its running execution interrupted, reports it in the thread, and does not run it again', async () => {
-    const proxy = await startProxy();
-    const first = await startBot(proxy);
-    const slack = first.h.slack;
-    cleanups.push(() => slack.close());
-    const { id } = await askRefresh(first);
-    const dataDir = first.h.dataDir;
-    const store0 = first.h.bot.store;
-    let posted = false;
-    await waitUntil('the request message ts to be stored', () => {
-      void store0.getRequest(id).then((r) => {
-        posted = Boolean(r?.messageTs);
-      });
-      return posted;
-    });
-    await first.h.stop(false); // the pending request survives in the SQLite file
+    const { proxy, slack, id, dataDir } = await pendingRequestLeftBehind();
 
     // what a process that died right after claiming the execution leaves behind
     const store = await openStore(`file:${dataDir}/auth-bot.sqlite`);
@@ -183,21 +189,7 @@ describe('starting after a process died mid-execution', () => {
   });
 
   it('interrupts a request approved long ago that never got an execution, and runs nothing', async () => {
-    const proxy = await startProxy();
-    const first = await startBot(proxy);
-    const slack = first.h.slack;
-    cleanups.push(() => slack.close());
-    const { id } = await askRefresh(first);
-    const dataDir = first.h.dataDir;
-    const store0 = first.h.bot.store;
-    let posted = false;
-    await waitUntil('the request message ts to be stored', () => {
-      void store0.getRequest(id).then((r) => {
-        posted = Boolean(r?.messageTs);
-      });
-      return posted;
-    });
-    await first.h.stop(false);
+    const { proxy, slack, id, dataDir } = await pendingRequestLeftBehind();
 
     // a process that died between the approving vote and claiming the execution, a minute ago
     const store = await openStore(`file:${dataDir}/auth-bot.sqlite`);

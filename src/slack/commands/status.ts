@@ -112,6 +112,13 @@ export function createStatusCommandReader(
   );
 }
 
+/** The message for a view: the same in an ack and on response_url. */
+const ephemeral = (view: StatusView) => ({
+  response_type: 'ephemeral',
+  text: view.text,
+  blocks: view.blocks,
+});
+
 /** A command waiting for a read of the proxy: a few strings, not a request. */
 interface Waiter {
   responseUrl: string | undefined;
@@ -133,7 +140,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
   const waiting = new Map<string, { generation: number; waiters: Waiter[] }>();
 
   const deliver = async (view: StatusView, waiters: Waiter[]) => {
-    const message = { response_type: 'ephemeral', text: view.text, blocks: view.blocks };
+    const message = ephemeral(view);
     const body = JSON.stringify(message); // once for every waiter
     const responder = deps.responder;
     let failed = 0;
@@ -164,7 +171,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     if (provider !== undefined && !isProviderName(provider)) {
       // nothing to read: the error goes back in the acknowledgement
       const view = await answerStatus({ ...deps, reader, logger: log }, provider);
-      await ack({ response_type: 'ephemeral', text: view.text, blocks: view.blocks } as never);
+      await ack(ephemeral(view) as never);
       return;
     }
     const key = provider ?? '';
@@ -172,7 +179,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     const recent = reader.recent(key);
     if (recent) {
       const view = viewOf(recent, provider);
-      await ack({ response_type: 'ephemeral', text: view.text, blocks: view.blocks } as never);
+      await ack(ephemeral(view) as never);
       deps.onAnswer?.('recent_read');
       return;
     }
