@@ -22,6 +22,7 @@ import { createSlackApp, type Registrar } from './slack/app.js';
 import { registerRollback } from './slack/commands/rollback.js';
 import { createStatusCommandReader, registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
+import { createListenerGuard } from './slack/guard.js';
 import { createResponder } from './slack/respond.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
 import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
@@ -211,6 +212,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       logger,
       routes,
       metrics,
+      guard: createListenerGuard({ policy, logger: logger.child({ component: 'slack' }) }),
       ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
     },
     registrars,

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Route } from '../http/routes.js';
 import { boltLogLevel, toBoltLogger } from '../logger.js';
+import type { ListenerGuard } from './guard.js';
 
 /** A function that adds listeners (commands, actions) to the app. One per file under commands/ and actions/. */
 export type Registrar = (app: App) => void;
@@ -16,6 +17,8 @@ export interface SlackAppOptions {
   metrics: Metrics;
   /** Overrides for the Web API client (tests shorten retries and timeouts). */
   clientOptions?: Partial<webApi.WebClientOptions>;
+  /** Runs around every command and button: the policy's channels, an answer with a reference on errors. */
+  guard?: ListenerGuard;
 }
 
 const DEFAULT_CLIENT_OPTIONS: Partial<webApi.WebClientOptions> = {
@@ -62,7 +65,7 @@ export function createSlackApp(options: SlackAppOptions, registrars: Registrar[]
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  const commands = routeListeners(app, options.metrics, registrars);
+  const commands = routeListeners(app, options.metrics, registrars, options.guard);
   return { app, commands };
 }
 
@@ -90,12 +93,30 @@ const matches = (match: string | RegExp, value: string | undefined): boolean => 
  * costs two. Listeners keep Bolt's arguments and semantics (every matching listener runs; errors reach
  * app.error). The router also counts every command and button by name and outcome (ok / error).
  * Registrations the router does not handle (several middleware, block_id or callback_id constraints)
- * go to Bolt as they are, their listener counted too. Returns the slash commands registered, in order.
+ * go to Bolt as they are, their listener counted too. With a guard, every listener runs inside it (refused
+ * outside the policy's channels, errors answered); what it handled is counted, not rethrown.
+ * Returns the slash commands registered, in order.
  */
-function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): string[] {
+function routeListeners(
+  app: App,
+  metrics: Metrics,
+  registrars: Registrar[],
+  guard: ListenerGuard | undefined,
+): string[] {
   const commandRoutes: ListenerRoute[] = [];
   const actionRoutes: ListenerRoute[] = [];
   const commands: string[] = [];
+  /** The listener inside the guard (when there is one); the outcome to count. */
+  const guarded = async (
+    name: string,
+    args: unknown,
+    isAction: boolean,
+    run: (args: unknown) => Promise<void>,
+  ): Promise<string> => {
+    if (guard) return guard.run(name, args, isAction, run);
+    await run(args);
+    return 'ok';
+  };
   const boltCommand = app.command.bind(app);
   const boltAction = app.action.bind(app);
   /** Bolt gets the registration as it is; its last function (the listener) is counted like the routed ones. */
@@ -104,12 +125,15 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
     first: unknown,
     listeners: Listener[],
     name: (args: never) => string,
+    isAction: boolean,
   ) => {
     const last = listeners.at(-1);
     const counted = async (args: never) => {
       try {
-        await last?.(args);
-        metrics.command(name(args), 'ok');
+        const run = async (a: unknown) => {
+          await last?.(a as never);
+        };
+        metrics.command(name(args), await guarded(name(args), args, isAction, run));
       } catch (err) {
         metrics.command(name(args), 'error');
         throw err;
@@ -124,7 +148,7 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
     if (typeof name === 'string') commands.push(name);
     const [listener] = listeners;
     if (listeners.length === 1 && listener !== undefined) commandRoutes.push({ match: name, listener });
-    else toBolt(boltCommand as (...args: unknown[]) => void, name, listeners, commandName);
+    else toBolt(boltCommand as (...args: unknown[]) => void, name, listeners, commandName, false);
   }) as App['command'];
   app.action = ((constraint: unknown, ...listeners: Listener[]) => {
     const [listener] = listeners;
@@ -134,7 +158,7 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
       (typeof constraint === 'string' || constraint instanceof RegExp)
     )
       actionRoutes.push({ match: constraint, listener });
-    else toBolt(boltAction as (...args: unknown[]) => void, constraint, listeners, actionName);
+    else toBolt(boltAction as (...args: unknown[]) => void, constraint, listeners, actionName, true);
   }) as App['action'];
   try {
     for (const register of registrars) register(app);
@@ -159,19 +183,21 @@ function routeListeners(app: App, metrics: Metrics, registrars: Registrar[]): st
   ) => {
     const chosen = routes.filter((r) => matches(r.match, value));
     if (chosen.length === 0) return; // as Bolt: nothing listens, nothing acks
-    try {
+    const run = async (given: unknown) => {
       if (chosen.length === 1) {
         const route = chosen[0] as ListenerRoute;
-        await route.listener(argsFor(route, value, args, isAction));
+        await route.listener(argsFor(route, value, given, isAction));
       } else {
         const results = await Promise.allSettled(
-          chosen.map(async (r) => r.listener(argsFor(r, value, args, isAction))),
+          chosen.map(async (r) => r.listener(argsFor(r, value, given, isAction))),
         );
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length === 1) throw failed[0]?.reason;
         if (failed.length > 1) throw new MultipleListenerError(failed.map((r) => r.reason));
       }
-      metrics.command(name, 'ok');
+    };
+    try {
+      metrics.command(name, await guarded(name, args, isAction, run));
     } catch (err) {
       metrics.command(name, 'error');
       throw err;

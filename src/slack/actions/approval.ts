@@ -28,12 +28,9 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
       const { userId, channel, value } = who(args);
       const log = deps.logger.child({ action: decision, user: userId, channel, requestId: value });
       if (!value) return void log.warn('click without a valid request id');
-      try {
-        const outcome = await deps.engine.vote({ requestId: value, userId, channel, decision });
-        log.info({ outcome }, 'handled vote');
-      } catch (err) {
-        log.error({ err }, 'vote failed');
-      }
+      // an error goes to the router's guard, which answers the user with a reference and logs it
+      const outcome = await deps.engine.vote({ requestId: value, userId, channel, decision });
+      log.info({ outcome }, 'handled vote');
     });
   }
   app.action<BlockButtonAction>(new RegExp(`^${OFFER_ACTION_PREFIX}`), async (args) => {
@@ -42,11 +39,7 @@ export function registerApprovalActions(app: App, deps: ApprovalActionDeps): voi
     const kind = args.action.action_id.slice(OFFER_ACTION_PREFIX.length);
     const log = deps.logger.child({ action: args.action.action_id, user: userId, channel, parentId: value });
     if (!value) return void log.warn('offer click without a valid request id');
-    try {
-      const r = await deps.engine.offerAlternative({ parentId: value, kind, userId, channel });
-      log.info(r.ok ? { requestId: r.request.id } : { refused: r.reason }, 'handled offer');
-    } catch (err) {
-      log.error({ err }, 'offer failed');
-    }
+    const r = await deps.engine.offerAlternative({ parentId: value, kind, userId, channel });
+    log.info(r.ok ? { requestId: r.request.id } : { refused: r.reason }, 'handled offer');
   });
 }

@@ -21,11 +21,8 @@ export function registerFixRequestAction(app: App, deps: FixRequestDeps): void {
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
     const log = deps.logger.child({ action: 'fix_request', row: rowId, user: userId, channel });
     const row = deps.runbook.rows.find((r) => r.id === rowId);
-    try {
-      const r = await deps.engine.requestFix({ rowId, action: row?.action, userId, channel });
-      log.info(r.ok ? { requestId: r.request.id } : { refused: r.reason }, 'handled fix request');
-    } catch (err) {
-      log.error({ err }, 'fix request failed');
-    }
+    // an error goes to the router's guard, which answers the user with a reference and logs it
+    const r = await deps.engine.requestFix({ rowId, action: row?.action, userId, channel });
+    log.info(r.ok ? { requestId: r.request.id } : { refused: r.reason }, 'handled fix request');
   });
 }

@@ -24,36 +24,29 @@ export function registerAuditCommand(app: App, deps: AuditCommandDeps): void {
       user: command.user_id,
       channel: command.channel_id,
     });
-    try {
-      const outside = channelRefusal(deps.policy, command.channel_id);
-      if (outside !== undefined) {
-        await respond({
-          response_type: 'ephemeral',
-          text: `:no_entry: The audit trail can only be read in ${outside} (policy \`channels\`).`,
-        });
-        log.info('refused /auth-audit outside the allowed channels');
-        return;
-      }
-      const requestId = (command.text ?? '').trim();
-      if (requestId !== '' && !REQUEST_ID.test(requestId)) {
-        await respond({
-          response_type: 'ephemeral',
-          text: "Usage: `/auth-audit` for recent requests, or `/auth-audit REQUEST-ID` for one request's trail.",
-        });
-        return;
-      }
-      const view =
-        requestId === ''
-          ? renderAudit(await listAuditRows(deps.store, 20))
-          : renderRequestEvents(requestId, await listRequestEvents(deps.store, requestId));
-      await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
-      log.info('answered /auth-audit');
-    } catch (err) {
-      log.error({ err }, '/auth-audit failed');
+    // an error goes to the router's guard, which answers the user with a reference and logs it
+    const outside = channelRefusal(deps.policy, command.channel_id);
+    if (outside !== undefined) {
       await respond({
         response_type: 'ephemeral',
-        text: 'Could not read the audit trail; see the bot log.',
-      }).catch(() => undefined);
+        text: `:no_entry: The audit trail can only be read in ${outside} (policy \`channels\`).`,
+      });
+      log.info('refused /auth-audit outside the allowed channels');
+      return;
     }
+    const requestId = (command.text ?? '').trim();
+    if (requestId !== '' && !REQUEST_ID.test(requestId)) {
+      await respond({
+        response_type: 'ephemeral',
+        text: "Usage: `/auth-audit` for recent requests, or `/auth-audit REQUEST-ID` for one request's trail.",
+      });
+      return;
+    }
+    const view =
+      requestId === ''
+        ? renderAudit(await listAuditRows(deps.store, 20))
+        : renderRequestEvents(requestId, await listRequestEvents(deps.store, requestId));
+    await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+    log.info('answered /auth-audit');
   });
 }

@@ -16,18 +16,15 @@ export function registerRefreshCommand(app: App, deps: RefreshCommandDeps): void
       user: command.user_id,
       channel: command.channel_id,
     });
-    try {
-      const result = await deps.engine.requestRefresh({
-        userId: command.user_id,
-        channel: command.channel_id,
-        text: command.text ?? '',
-      });
-      log.info(
-        result.ok ? { requestId: result.request.id } : { refused: result.reason },
-        'handled /auth-refresh',
-      );
-    } catch (err) {
-      log.error({ err }, '/auth-refresh failed');
-    }
+    // an error goes to the router's guard, which answers the user with a reference and logs it
+    const result = await deps.engine.requestRefresh({
+      userId: command.user_id,
+      channel: command.channel_id,
+      text: command.text ?? '',
+    });
+    log.info(
+      result.ok ? { requestId: result.request.id } : { refused: result.reason },
+      'handled /auth-refresh',
+    );
   });
 }

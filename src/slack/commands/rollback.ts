@@ -45,41 +45,34 @@ export function registerRollbackCommand(app: App, deps: RollbackCommandDeps): vo
       user: command.user_id,
       channel: command.channel_id,
     });
-    try {
-      const parsed = parseRollbackCommand(command.text ?? '');
-      if (parsed.kind === 'usage') {
-        await respond({ response_type: 'ephemeral', text: parsed.error });
-        return;
-      }
-      if (parsed.kind === 'list') {
-        const listing = await listSnapshotRows(deps.store, deps.client);
-        const view = snapshotsView(listing);
-        log.info(
-          { snapshots: listing.rows.length, compared: listing.liveError === undefined },
-          'listed snapshots',
-        );
-        await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
-        return;
-      }
-      const result = await deps.engine.requestAction({
-        userId: command.user_id,
-        channel: command.channel_id,
-        action: 'rollback',
-        provider: 'config',
-        credential: undefined,
-        args: { snapshotId: parsed.snapshotId },
-      });
-      log.info(
-        result.ok ? { requestId: result.request.id } : { refused: result.reason },
-        'handled /auth-rollback',
-      );
-    } catch (err) {
-      log.error({ err }, '/auth-rollback failed');
-      await respond({
-        response_type: 'ephemeral',
-        text: ':x: Something went wrong; the details are in the bot log.',
-      }).catch(() => undefined);
+    // an error goes to the router's guard, which answers the user with a reference and logs it
+    const parsed = parseRollbackCommand(command.text ?? '');
+    if (parsed.kind === 'usage') {
+      await respond({ response_type: 'ephemeral', text: parsed.error });
+      return;
     }
+    if (parsed.kind === 'list') {
+      const listing = await listSnapshotRows(deps.store, deps.client);
+      const view = snapshotsView(listing);
+      log.info(
+        { snapshots: listing.rows.length, compared: listing.liveError === undefined },
+        'listed snapshots',
+      );
+      await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks as never });
+      return;
+    }
+    const result = await deps.engine.requestAction({
+      userId: command.user_id,
+      channel: command.channel_id,
+      action: 'rollback',
+      provider: 'config',
+      credential: undefined,
+      args: { snapshotId: parsed.snapshotId },
+    });
+    log.info(
+      result.ok ? { requestId: result.request.id } : { refused: result.reason },
+      'handled /auth-rollback',
+    );
   });
 }
 
