@@ -87,25 +87,40 @@ export function auditedClient(client: ManagementClient, audit: AuditFn, now: () 
 /** What the audit event keeps of a message: its first 300 characters, or what the message says to keep instead. */
 const summary = (m: OutgoingMessage): Record<string, unknown> => m.audit ?? { text: m.text.slice(0, 300) };
 
-/** Wraps a messenger so every message is an audit event (text only, redacted). */
+/**
+ * Wraps a messenger so every message is an audit event (text only, redacted). A message Slack refused is
+ * recorded as `message.failed` (with what it was: posted, updated, thread, ephemeral), never as sent.
+ */
 export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenger {
+  const record = async (
+    kind: 'posted' | 'updated' | 'thread' | 'ephemeral',
+    ok: boolean,
+    actor: string | null,
+    data: Record<string, unknown>,
+  ) => {
+    if (ok) await audit(`message.${kind}`, actor, { ...data, ok: true });
+    else await audit('message.failed', actor, { ...data, ok: false, message: kind });
+  };
   return {
     async postRequest(channel, message) {
       const ts = await messenger.postRequest(channel, message);
-      await audit('message.posted', null, { channel, ts, ok: ts !== null, ...summary(message) });
+      await record('posted', ts !== null, null, { channel, ts, ...summary(message) });
       return ts;
     },
     async updateRequest(channel, ts, message) {
-      await messenger.updateRequest(channel, ts, message);
-      await audit('message.updated', null, { channel, ts, ...summary(message) });
+      const ok = await messenger.updateRequest(channel, ts, message);
+      await record('updated', ok, null, { channel, ts, ...summary(message) });
+      return ok;
     },
     async threadReply(channel, threadTs, message) {
-      await messenger.threadReply(channel, threadTs, message);
-      await audit('message.thread', null, { channel, threadTs, ...summary(message) });
+      const ok = await messenger.threadReply(channel, threadTs, message);
+      await record('thread', ok, null, { channel, threadTs, ...summary(message) });
+      return ok;
     },
     async ephemeral(channel, userId, message) {
-      await messenger.ephemeral(channel, userId, message);
-      await audit('message.ephemeral', userId, { channel, ...summary(message) });
+      const ok = await messenger.ephemeral(channel, userId, message);
+      await record('ephemeral', ok, userId, { channel, ...summary(message) });
+      return ok;
     },
   };
 }

@@ -9,7 +9,8 @@ export interface OutgoingMessage {
 export interface Messenger {
   /** Posts a visible message in the channel; resolves to its ts, or null when Slack refused it. */
   postRequest(channel: string, message: OutgoingMessage): Promise<string | null>;
-  updateRequest(channel: string, ts: string, message: OutgoingMessage): Promise<void>;
-  threadReply(channel: string, threadTs: string, message: OutgoingMessage): Promise<void>;
-  ephemeral(channel: string, userId: string, message: OutgoingMessage): Promise<void>;
+  /** The three below resolve to true when Slack accepted the message, false when it refused it. */
+  updateRequest(channel: string, ts: string, message: OutgoingMessage): Promise<boolean>;
+  threadReply(channel: string, threadTs: string, message: OutgoingMessage): Promise<boolean>;
+  ephemeral(channel: string, userId: string, message: OutgoingMessage): Promise<boolean>;
 }

@@ -66,18 +66,22 @@ export function createSlackMessenger(options: SlackMessengerOptions): Messenger 
       );
       return typeof r?.ts === 'string' ? r.ts : null;
     },
+    // `call` answers undefined only when Slack refused the call (or it never got there)
     async updateRequest(channel, ts, message) {
-      await call('chat.update', () => client.chat.update({ channel, ts, ...fields(message) }));
+      const r = await call('chat.update', () => client.chat.update({ channel, ts, ...fields(message) }));
+      return r !== undefined;
     },
     async threadReply(channel, threadTs, message) {
-      await call('chat.postMessage', () =>
+      const r = await call('chat.postMessage', () =>
         client.chat.postMessage({ channel, thread_ts: threadTs, ...fields(message) }),
       );
+      return r !== undefined;
     },
     async ephemeral(channel, user, message) {
-      await call('chat.postEphemeral', () =>
+      const r = await call('chat.postEphemeral', () =>
         client.chat.postEphemeral({ channel, user, ...fields(message) }),
       );
+      return r !== undefined;
     },
   };
 }

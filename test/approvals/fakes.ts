@@ -176,12 +176,15 @@ export class RecordingMessenger implements Messenger {
   }
   async updateRequest(channel: string, ts: string, message: OutgoingMessage) {
     this.sent.push({ kind: 'update', channel, ts, message });
+    return true;
   }
   async threadReply(channel: string, ts: string, message: OutgoingMessage) {
     this.sent.push({ kind: 'thread', channel, ts, message });
+    return true;
   }
   async ephemeral(channel: string, user: string, message: OutgoingMessage) {
     this.sent.push({ kind: 'ephemeral', channel, user, message });
+    return true;
   }
   of(kind: Sent['kind']): Sent[] {
     return this.sent.filter((s) => s.kind === kind);
