@@ -13,6 +13,8 @@ import type { ActionPlugin, PluginRegistry } from './plugins.js';
 export interface TimingOptions {
   pollIntervalMs: number;
   timeoutMs: number;
+  /** An absolute end (ms epoch) that polling and the canary share (domain/actions/budget.ts). */
+  deadline?: number;
 }
 
 export interface ApprovalEngineDeps {

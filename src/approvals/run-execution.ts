@@ -1,5 +1,6 @@
 // After approval: claim the execution (at most once, one per target), run the action, verify, report.
 import { clientProbes, findAlternatives } from '../domain/actions/alternatives.js';
+import { RESULT_BUDGET_MS } from '../domain/actions/budget.js';
 import { executeLegacyKiroRefresh, executeReenable, executeRefresh } from '../domain/actions/execute.js';
 import { executeRelogin } from '../domain/actions/relogin.js';
 import { readTargetState } from '../domain/actions/target.js';
@@ -174,6 +175,8 @@ export async function runExecution(
 
 async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
   const s = scope(ctx, approved.id);
+  // the result is due within 10 s of the approval: verification and canary share what is left of it
+  const deadline = ctx.now() + RESULT_BUDGET_MS;
   const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
   if (!running) {
     await ctx.store.finishExecution(approved.id, 'interrupted', ctx.now());
@@ -193,7 +196,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
         ...run,
         reply: (m) => reply(s, running, m),
         canary: ctx.canary,
-        verify: ctx.verify,
+        verify: { ...ctx.verify, deadline },
       });
       if (!(await finish(ctx, s, running, out.state, out.result))) return;
       await reply(s, running, out.message);
@@ -229,6 +232,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     await reply(s, running, `:mag: ${outcome.summary} Verifying…`);
     const report = await verifyAction(deps, target, before, {
       ...ctx.verify,
+      deadline,
       canary: ctx.canary,
       expect: running.action === 'reenable' ? 'enabled' : 'fresh-token',
       ignore: before.map((b) => b.name).filter((n) => !params.credentials.includes(n)),

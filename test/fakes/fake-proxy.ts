@@ -96,7 +96,9 @@ export type FakeFault =
   /** 200 with JSON of the wrong shape. */
   | { kind: 'wrong-shape'; scope?: FaultScope }
   /** 403 IP banned, as after 5 failed attempts. */
-  | { kind: 'banned'; scope?: FaultScope };
+  | { kind: 'banned'; scope?: FaultScope }
+  /** Answers normally, each call in scope after `ms` (a slow proxy). */
+  | { kind: 'delay'; ms: number; scope?: FaultScope };
 
 export interface FakeProxyOptions {
   managementKey?: string | null; // null: management switched off; default "test-management-key"
@@ -222,6 +224,9 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         case 'hang':
           call.status = -1;
           return; // never answer
+        case 'delay':
+          await new Promise((r) => setTimeout(r, fault.kind === 'delay' ? fault.ms : 0));
+          break;
         case 'drop':
           if (fault.times === undefined || faultCount < fault.times) {
             faultCount++;

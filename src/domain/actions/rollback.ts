@@ -10,6 +10,7 @@ import { type ConfigMap, changedAuthBlocks, parseConfigYaml, sameValue } from '.
 import { formatBlockDiffs } from '../config/diff.js';
 import { fingerprintAuthBlocks } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
+import { notInTime, pollEnd, within } from './budget.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
 import { runCanary } from './verify.js';
 
@@ -138,6 +139,8 @@ export interface RollbackVerifyOptions {
   pollIntervalMs: number;
   timeoutMs: number;
   canary: { clientKey: string | undefined; model: string | undefined };
+  /** When verification and canary must be done (ms epoch, budget.ts). */
+  deadline?: number;
 }
 
 export interface RollbackVerification {
@@ -182,12 +185,20 @@ export async function verifyRollback(
   snapshotId: string,
   options: RollbackVerifyOptions,
 ): Promise<RollbackVerification> {
-  const deadline = deps.now() + options.timeoutMs;
+  const deadline = pollEnd(deps.now(), options.timeoutMs, options.deadline, options.canary);
   let checks: Check[] = [];
   for (;;) {
     try {
-      const live = parseConfigYaml(await deps.client.getConfigYaml(), 'The live config.yaml');
-      const running = await deps.client.getConfig();
+      const reads = await within(
+        Promise.all([deps.client.getConfigYaml(), deps.client.getConfig()]),
+        options.deadline === undefined ? Number.POSITIVE_INFINITY : deadline - deps.now(),
+      );
+      if (!reads.done) {
+        checks.push(notInTime('management API', 'the proxy did not answer the config reads'));
+        break;
+      }
+      const live = parseConfigYaml(reads.value[0], 'The live config.yaml');
+      const running = reads.value[1];
       const version = deps.client.serverVersion;
       checks = [
         blocksCheck(live, target, snapshotId),

@@ -45,6 +45,8 @@ export interface VerifyOptions {
   expect: 'fresh-token' | 'enabled';
   /** Credentials the action did not touch (e.g. disabled ones during a refresh): not judged. */
   ignore?: readonly string[];
+  /** When verification and canary must be done (ms epoch, budget.ts); unset: only timeoutMs bounds polling. */
+  deadline?: number;
 }
 
 export const DEFAULT_VERIFY: Omit<VerifyOptions, 'canary' | 'expect'> = {

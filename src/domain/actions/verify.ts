@@ -3,6 +3,7 @@
 
 import type { CredentialState } from '../approvals/fingerprint.js';
 import { formatDuration } from '../duration.js';
+import { notInTime, pollEnd, within } from './budget.js';
 import { readTargetState } from './target.js';
 import type { ActionDeps, Check, TargetScope, VerificationReport, VerifyOptions } from './types.js';
 
@@ -72,12 +73,21 @@ export async function verifyAction(
   options: VerifyOptions,
 ): Promise<VerificationReport> {
   const started = deps.now();
-  const deadline = started + options.timeoutMs;
+  const deadline = pollEnd(started, options.timeoutMs, options.deadline, options.canary);
   const names = new Set(before.map((s) => s.name).filter((n) => !(options.ignore ?? []).includes(n)));
   let after: CredentialState[] = [];
   let checks: Check[] = [];
   for (;;) {
-    const all = await readTargetState(deps.client, scope);
+    // with a deadline, a read still unanswered when polling must stop ends the polling
+    const read = await within(
+      readTargetState(deps.client, scope),
+      options.deadline === undefined ? Number.POSITIVE_INFINITY : deadline - deps.now(),
+    );
+    if (!read.done) {
+      checks.push(notInTime('credentials', 'the proxy did not answer the credential read'));
+      break;
+    }
+    const all = read.value;
     // judge the credentials the request was about, plus any that appeared (a re-login may add a file)
     const ignore = new Set(options.ignore ?? []);
     after = all.filter(
@@ -98,6 +108,7 @@ export async function verifyAction(
   };
 }
 
+/** One canary request; with a deadline, it gets only the time left before it. */
 export async function runCanary(deps: ActionDeps, options: VerifyOptions): Promise<Check> {
   const { clientKey, model } = options.canary;
   if (clientKey === undefined || model === undefined) {
@@ -108,7 +119,15 @@ export async function runCanary(deps: ActionDeps, options: VerifyOptions): Promi
       detail: 'skipped: set CLIPROXY_CLIENT_KEY and CLIPROXY_CANARY_MODEL to run a canary request',
     };
   }
-  const r = await deps.client.canary(clientKey, model);
+  const left = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - deps.now();
+  if (left <= 0) return notInTime('canary', 'no time was left to send the canary request');
+  const answered = await within(deps.client.canary(clientKey, model), left);
+  if (!answered.done)
+    return notInTime(
+      'canary',
+      `the canary request (${model}) got no answer in the ${formatDuration(left)} left`,
+    );
+  const r = answered.value;
   if (r.skipped !== undefined)
     return { name: 'canary', ok: true, skipped: true, detail: `skipped: ${r.skipped}` };
   const latency = r.latencyMs === undefined ? '' : ` in ${formatDuration(r.latencyMs)}`;
