@@ -19,6 +19,11 @@ import {
 
 export function createRollbackPlugin(snapshots: SnapshotAccess): ActionPlugin {
   const snapshotIdOf = (params: Record<string, unknown>) => String(params.snapshotId ?? '');
+  /** The block names the request message showed as changing (auth/provider and other settings). */
+  const shownBlocks = (params: Record<string, unknown>): string[] =>
+    [params.changedBlocks, params.otherChangedBlocks].flatMap((list) =>
+      Array.isArray(list) ? list.map(String) : [],
+    );
   return {
     action: 'rollback',
     target: ROLLBACK_TARGET,
@@ -35,12 +40,15 @@ export function createRollbackPlugin(snapshots: SnapshotAccess): ActionPlugin {
     },
     async recheck(client, request) {
       const snapshot = await snapshots.getSnapshot(snapshotIdOf(request.params));
-      return recheckRollbackTarget(client, request.fingerprint, snapshot);
+      return recheckRollbackTarget(client, request.fingerprint, snapshot, shownBlocks(request.params));
     },
     async run(r) {
       const id = snapshotIdOf(r.request.params);
       const snapshot = await loadSnapshot(snapshots, id);
-      const outcome = await executeRollback(r.client, snapshots, snapshot, r.request.id);
+      const outcome = await executeRollback(r.client, snapshots, snapshot, r.request.id, {
+        fingerprint: r.request.fingerprint,
+        shown: shownBlocks(r.request.params),
+      });
       await r.audit('action.result', null, {
         kind: outcome.kind,
         summary: outcome.summary,

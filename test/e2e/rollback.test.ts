@@ -315,8 +315,28 @@ describe('/auth-rollback over HTTP', () => {
     await putConfig(BAD.replace('proxy-url: ""', 'proxy-url: "http://other:3128"'));
     await click(w(), 'approve', id, 'U0ALICE');
     await updateFor(w(), 'Stale');
-    await threadFor(w(), 'auth/provider blocks changed');
+    await threadFor(w(), 'changed since approvers were shown the request');
     expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(2); // ours only
+    await expectNothingLeaked();
+  });
+
+  it('makes the request stale when a setting outside the shown diff (ws-auth) changes before approval', async () => {
+    await start();
+    const goodId = await firstSnapshotId();
+    await putConfig(BAD);
+    const { id, call } = await requestRollback(goodId);
+    // what approvers were shown: ws-auth is not among the keys the rollback changes
+    expect(blocksText(call)).not.toContain('ws-auth');
+    await putConfig(`${BAD}ws-auth: true\n`);
+    await click(w(), 'approve', id, 'U0ALICE');
+    await click(w(), 'approve', id, 'U0BOB');
+    await updateFor(w(), 'Stale');
+    const why = await threadFor(w(), 'changed since approvers were shown the request');
+    expect(blocksText(why)).toContain('ws-auth');
+    expect((await h.bot.store.getRequest(id))?.state).toBe('stale');
+    // nothing was rolled back: the live config keeps ws-auth, and only our two PUTs reached the proxy
+    expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(2);
+    expect(parseYaml(proxy.state.configYaml)['ws-auth']).toBe(true);
     await expectNothingLeaked();
   });
 

@@ -75,6 +75,39 @@ describe('rollback action', () => {
     expect(changed.change).toContain('proxy-url');
   });
 
+  it('makes a change outside the shown blocks (ws-auth) stale, naming it; a remote-management rewrite does not', async () => {
+    const snap = await setup();
+    const prepared = await prepareRollback(client, snapshotter, snap.id);
+    const shown = [...prepared.params.changedBlocks, ...prepared.params.otherChangedBlocks];
+    expect(shown).not.toContain('ws-auth');
+    // the server rewriting the management key (or any remote-management edit) is kept by the plan: not stale
+    proxy.state.configYaml = LIVE.replace(HASHED, '$2a$10$another-bcrypt-hash-of-the-same-key');
+    const same = await recheckRollbackTarget(client, prepared.plan.liveFingerprint, snap, shown);
+    expect(same.fingerprint).toBe(prepared.plan.liveFingerprint);
+    proxy.state.configYaml = `${LIVE}ws-auth: true\n`;
+    const changed = await recheckRollbackTarget(client, prepared.plan.liveFingerprint, snap, shown);
+    expect(changed.fingerprint).not.toBe(prepared.plan.liveFingerprint);
+    expect(changed.change).toContain('ws-auth');
+  });
+
+  it('refuses at run time when the live config changed after the approval, before any snapshot or PUT', async () => {
+    const snap = await setup();
+    const prepared = await prepareRollback(client, snapshotter, snap.id);
+    const shown = [...prepared.params.changedBlocks, ...prepared.params.otherChangedBlocks];
+    proxy.state.configYaml = `${LIVE}ws-auth: true\n`;
+    const snapshotsBefore = (await store.listSnapshots()).length;
+    const out = await executeRollback(client, snapshotter, snap, 'req-late', {
+      fingerprint: prepared.plan.liveFingerprint,
+      shown,
+    });
+    expect(out.kind).toBe('failed');
+    expect(out.summary).toContain('ws-auth');
+    expect(out.summary).toContain('nothing was changed');
+    expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(0);
+    expect((await store.listSnapshots()).length).toBe(snapshotsBefore);
+    expect(parseYaml(proxy.state.configYaml)['ws-auth']).toBe(true);
+  });
+
   it('takes a pre-rollback snapshot, PUTs the snapshot with the live remote-management, and verifies', async () => {
     const snap = await setup();
     const out = await executeRollback(client, snapshotter, snap, 'req-1');

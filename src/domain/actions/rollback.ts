@@ -6,9 +6,15 @@
 import type { ManagementClient } from '../../cliproxy/types.js';
 import { AppError, describeError } from '../../errors.js';
 import type { Snapshot } from '../../store/types.js';
-import { type ConfigMap, changedAuthBlocks, parseConfigYaml, sameValue } from '../config/blocks.js';
+import {
+  type ConfigMap,
+  changedAuthBlocks,
+  changedOtherBlocks,
+  parseConfigYaml,
+  sameValue,
+} from '../config/blocks.js';
 import { formatBlockDiffs } from '../config/diff.js';
-import { fingerprintAuthBlocks } from '../config/fingerprint.js';
+import { fingerprintConfig } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
 import { notInTime, pollEnd, within } from './budget.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
@@ -79,21 +85,35 @@ export async function prepareRollback(
   };
 }
 
-/** The staleness fingerprint now, and what changed in words (block names only). */
+/** Block names in which `live` and the snapshot differ now but did not when the request was made, or back. */
+function namesOfChange(live: ConfigMap, snapshot: Snapshot | null, shown: readonly string[]): string[] {
+  if (!snapshot) return [];
+  const target = parseConfigYaml(snapshot.content);
+  const now = [...changedAuthBlocks(live, target), ...changedOtherBlocks(live, target)];
+  const before = new Set(shown);
+  return [...now.filter((n) => !before.has(n)), ...shown.filter((n) => !now.includes(n))].sort();
+}
+
+/**
+ * The staleness fingerprint now (the whole config but remote-management), and what changed in words (block
+ * names only: which blocks now differ from the snapshot that did not when approvers were shown the request,
+ * or no longer do; a block already in the shown list that changed value again is "a shown block").
+ */
 export async function recheckRollbackTarget(
   client: ManagementClient,
   requestFingerprint: string,
   snapshot: Snapshot | null,
+  shown: readonly string[] = [],
 ): Promise<{ fingerprint: string; change: string }> {
   const live = parseConfigYaml(await client.getConfigYaml(), 'The live config.yaml');
-  const fingerprint = fingerprintAuthBlocks(live);
+  const fingerprint = fingerprintConfig(live);
   if (fingerprint === requestFingerprint) return { fingerprint, change: '' };
-  const vsSnapshot = snapshot ? changedAuthBlocks(live, parseConfigYaml(snapshot.content)) : [];
+  const names = namesOfChange(live, snapshot, shown);
   return {
     fingerprint,
-    change: `the live config's auth/provider blocks changed since the request was made${
-      vsSnapshot.length ? ` (now differing from the snapshot in: ${vsSnapshot.join(', ')})` : ''
-    }`,
+    change: `the live config.yaml changed since approvers were shown the request${
+      names.length ? ` (in: ${names.join(', ')})` : ' (in a block the request already showed)'
+    }; a rollback now would also undo that change`,
   };
 }
 
@@ -107,8 +127,18 @@ export async function executeRollback(
   snapshots: SnapshotAccess,
   snapshot: Snapshot,
   requestId: string,
+  expected?: { fingerprint: string; shown: readonly string[] },
 ): Promise<RollbackOutcome> {
   const live = await client.getConfigYaml();
+  // the config may change between the approval's re-check and now: a rollback of it is not what was approved
+  if (expected && fingerprintConfig(parseConfigYaml(live, 'The live config.yaml')) !== expected.fingerprint) {
+    const names = namesOfChange(parseConfigYaml(live), snapshot, expected.shown);
+    return {
+      kind: 'failed',
+      runbook: undefined,
+      summary: `The live config.yaml changed after the approval${names.length ? ` (in: ${names.join(', ')})` : ''}; nothing was changed. Request the rollback again to see the current diff.`,
+    };
+  }
   const pre = await snapshots.snapshotNow(`pre-rollback:${requestId}`, live);
   const plan = planRollback(snapshot.content, live);
   try {

@@ -5,7 +5,7 @@ import { isMap, parseDocument } from 'yaml';
 import { AppError } from '../../errors.js';
 import { type ConfigMap, changedOtherBlocks, parseConfigYaml, REMOTE_MANAGEMENT } from './blocks.js';
 import { type BlockDiff, diffConfigBlocks } from './diff.js';
-import { fingerprintAuthBlocks } from './fingerprint.js';
+import { fingerprintConfig } from './fingerprint.js';
 
 export interface RollbackPlan {
   /** The YAML to PUT: the snapshot with the live remote-management block. */
@@ -18,7 +18,7 @@ export interface RollbackPlan {
   otherChangedBlocks: string[];
   /** What remote-management the result carries: the live block, or none when the live config has none. */
   remoteManagement: 'kept-live' | 'absent';
-  /** Staleness fingerprint of the live auth/provider blocks this plan was made against. */
+  /** Staleness fingerprint of the whole live config this plan was made against (fingerprint.ts). */
   liveFingerprint: string;
   /** The snapshot's parsed config (what verification compares against). */
   target: ConfigMap;
@@ -64,7 +64,7 @@ export function planRollback(snapshotYaml: string, liveYaml: string): RollbackPl
     changedBlocks: changes.map((c) => c.block),
     otherChangedBlocks: changedOtherBlocks(live, target),
     remoteManagement: live[REMOTE_MANAGEMENT] === undefined ? 'absent' : 'kept-live',
-    liveFingerprint: fingerprintAuthBlocks(live),
+    liveFingerprint: fingerprintConfig(live),
     target,
   };
 }
