@@ -99,16 +99,33 @@ export interface KeyCheckIo {
   insertMeta(name: string, value: string): Promise<void>;
   /** The content of any one encrypted snapshot, or null when there is none. */
   sampleEncryptedSnapshot(): Promise<string | null>;
+  /** Snapshots stored in plaintext (before a key was set): their row number and content. */
+  plaintextSnapshots(): Promise<{ seq: number; content: string }[]>;
+  /**
+   * Replaces one plaintext row by its envelope in one conditional statement (still plaintext, same
+   * content), so a row is sealed once however many replicas start at the same time; false when it was not.
+   */
+  sealSnapshotRow(seq: number, plaintext: string, envelope: string): Promise<boolean>;
 }
 
 export interface KeyCheckLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
+}
+
+/** Encrypts the snapshots stored before the key was set, one row at a time; returns how many it sealed. */
+export async function sealPlaintextSnapshots(io: KeyCheckIo, key: Buffer): Promise<number> {
+  let sealed = 0;
+  for (const row of await io.plaintextSnapshots()) {
+    if (await io.sealSnapshotRow(row.seq, row.content, encryptSnapshot(row.content, key))) sealed++;
+  }
+  return sealed;
 }
 
 /**
- * Start-up check. With a key: the stored key-check value must match (or is written on first use);
- * plaintext snapshots from before a key was set stay readable. Without a key: warns when encrypted
- * snapshots exist, since reading them will fail.
+ * Start-up check. With a key: the stored key-check value must match (or is written on first use), then
+ * snapshots stored in plaintext before the key was set are encrypted in place. Without a key: a database
+ * holding encrypted snapshots is refused (bad_config, exit 2), since none of them could be read.
  */
 export async function verifySnapshotKey(
   io: KeyCheckIo,
@@ -117,9 +134,12 @@ export async function verifySnapshotKey(
 ): Promise<void> {
   if (key === undefined) {
     if ((await io.sampleEncryptedSnapshot()) !== null) {
-      logger?.warn(
-        { setting: 'AUTHBOT_SNAPSHOT_KEY' },
-        'stored snapshots are encrypted but AUTHBOT_SNAPSHOT_KEY is not set: reading them will fail',
+      throw new AppError(
+        'bad_config',
+        'The database holds encrypted config snapshots but AUTHBOT_SNAPSHOT_KEY is not set',
+        {
+          hint: 'Set AUTHBOT_SNAPSHOT_KEY to the key the snapshots were stored with (32 bytes, base64), or point AUTHBOT_DATABASE_URL at another database.',
+        },
       );
     }
     return;
@@ -134,4 +154,10 @@ export async function verifySnapshotKey(
     stored = await io.readMeta(KEY_CHECK_META);
   }
   if (stored === null || !sameText(stored, expected)) throw keyMismatchError();
+  const sealed = await sealPlaintextSnapshots(io, key);
+  if (sealed > 0)
+    logger?.info?.(
+      { snapshots: sealed },
+      'encrypted the snapshots stored before AUTHBOT_SNAPSHOT_KEY was set',
+    );
 }

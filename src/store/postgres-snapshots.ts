@@ -87,5 +87,18 @@ export function postgresKeyCheckIo(pool: pg.Pool): KeyCheckIo {
       );
       return rows[0]?.content ?? null;
     },
+    plaintextSnapshots: async () => {
+      const { rows } = await pool.query<{ seq: string | number; content: string }>(
+        'SELECT seq, content FROM snapshots WHERE NOT encrypted ORDER BY seq',
+      );
+      return rows.map((r) => ({ seq: Number(r.seq), content: r.content }));
+    },
+    sealSnapshotRow: async (seq, plaintext, envelope) => {
+      const r = await pool.query(
+        'UPDATE snapshots SET content = $1, encrypted = TRUE WHERE seq = $2 AND NOT encrypted AND content = $3',
+        [envelope, seq, plaintext],
+      );
+      return r.rowCount === 1;
+    },
   };
 }

@@ -74,5 +74,16 @@ export function sqliteKeyCheckIo(db: Database.Database): KeyCheckIo {
         | undefined;
       return row?.content ?? null;
     },
+    plaintextSnapshots: async () =>
+      db.prepare('SELECT seq, content FROM snapshots WHERE encrypted = 0 ORDER BY seq').all() as {
+        seq: number;
+        content: string;
+      }[],
+    sealSnapshotRow: async (seq, plaintext, envelope) =>
+      db
+        .prepare(
+          'UPDATE snapshots SET content = ?, encrypted = 1 WHERE seq = ? AND encrypted = 0 AND content = ?',
+        )
+        .run(envelope, seq, plaintext).changes === 1,
   };
 }

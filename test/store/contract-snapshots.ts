@@ -67,32 +67,63 @@ export function snapshotContract(name: string, ctx: ContractContext): void {
       expect((failure as AppError).message).toContain('AUTHBOT_SNAPSHOT_KEY does not match');
     });
 
-    it('says AUTHBOT_SNAPSHOT_KEY is needed to read an encrypted snapshot without the key', async () => {
+    it('refuses to open an encrypted database without AUTHBOT_SNAPSHOT_KEY, naming it', async () => {
       const url = await harness.freshUrl();
       const store = await openAt(url, randomBytes(32));
       const snap = newSnapshot('x: 1');
       await store.putSnapshot(snap, 10);
       await store.close();
-      const keyless = await openAt(url);
-      const failure = await keyless.getSnapshot(snap.id).catch((e: unknown) => e);
+      const failure = await openAt(url).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(AppError);
       expect(failure).toMatchObject({ code: 'bad_config' });
-      expect((failure as AppError).message).toContain('AUTHBOT_SNAPSHOT_KEY');
+      expect((failure as AppError).message).toContain('AUTHBOT_SNAPSHOT_KEY is not set');
     });
 
-    it('keeps plaintext snapshots readable once a key is set, and encrypts new ones', async () => {
+    it('encrypts the snapshots stored before a key was set when it opens with one, and keeps them readable', async () => {
       const url = await harness.freshUrl();
       const keyless = await openAt(url);
-      const before = newSnapshot('before: 1');
+      const before = newSnapshot('before: 1\nsecret: PLAINTEXT-BEFORE-KEY');
+      const older = newSnapshot('older: 0', { takenAt: T0 - 1 });
+      await keyless.putSnapshot(older, 10);
       await keyless.putSnapshot(before, 10);
       await keyless.close();
-      const keyed = await openAt(url, randomBytes(32));
-      expect(await keyed.putSnapshot(newSnapshot('before: 1', { takenAt: T0 + 1 }), 10)).toBe(false);
+      expect(await harness.rawSnapshotContents(url)).toContain(before.content);
+      const key = randomBytes(32);
+      const keyed = await openAt(url, key);
+      const raw = await harness.rawSnapshotContents(url);
+      expect(raw).toHaveLength(2);
+      expect(raw.every((c) => c.startsWith('v1:'))).toBe(true);
+      expect(raw.join()).not.toContain('PLAINTEXT-BEFORE-KEY');
+      // same rows, same content once decrypted; dedupe against the newest still works
+      expect(await keyed.listSnapshots()).toEqual([before, older]);
+      expect(await keyed.putSnapshot(newSnapshot(before.content, { takenAt: T0 + 1 }), 10)).toBe(false);
       const after = newSnapshot('after: 2', { takenAt: T0 + 2 });
       expect(await keyed.putSnapshot(after, 10)).toBe(true);
-      expect(await keyed.listSnapshots()).toEqual([after, before]);
+      expect(await keyed.listSnapshots()).toEqual([after, before, older]);
+      await keyed.close();
+      // and now the database needs the key
+      await expect(openAt(url)).rejects.toMatchObject({ code: 'bad_config' });
+      expect(await (await openAt(url, key)).listSnapshots()).toEqual([after, before, older]);
+    });
+
+    it('encrypts each plaintext snapshot exactly once when several replicas start with the key at once', async () => {
+      const url = await harness.freshUrl();
+      const keyless = await openAt(url);
+      const snaps = Array.from({ length: 12 }, (_, i) =>
+        newSnapshot(`v: ${i}\nsecret: PLAIN-${i}`, { takenAt: T0 + i }),
+      );
+      for (const snap of snaps) await keyless.putSnapshot(snap, 50);
+      await keyless.close();
+      const key = randomBytes(32);
+      for (let round = 0; round < 2; round++) {
+        const stores = await Promise.all(Array.from({ length: 4 }, () => openAt(url, key)));
+        for (const s of stores) expect(await s.listSnapshots()).toEqual([...snaps].reverse());
+        await Promise.all(stores.map((s) => s.close()));
+      }
       const raw = await harness.rawSnapshotContents(url);
-      expect(raw).toContain('before: 1');
-      expect(raw.some((c) => c.includes('after: 2'))).toBe(false);
+      expect(raw).toHaveLength(12);
+      expect(raw.every((c) => c.startsWith('v1:'))).toBe(true);
+      expect(raw.join()).not.toContain('PLAIN-');
     });
   });
 }

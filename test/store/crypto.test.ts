@@ -18,6 +18,8 @@ function memoryIo(sample: string | null = null): KeyCheckIo & { meta: Map<string
       if (!meta.has(name)) meta.set(name, value);
     },
     sampleEncryptedSnapshot: async () => sample,
+    plaintextSnapshots: async () => [],
+    sealSnapshotRow: async () => false,
   };
 }
 
@@ -60,12 +62,11 @@ describe('snapshot encryption', () => {
     await verifySnapshotKey(memoryIo(encryptSnapshot('x', key)), key);
   });
 
-  it('warns, without failing, when snapshots are encrypted and no key is set', async () => {
-    const warnings: string[] = [];
-    await verifySnapshotKey(memoryIo(encryptSnapshot('x', key)), undefined, {
-      warn: (_o, msg) => warnings.push(msg),
-    });
-    expect(warnings.join()).toContain('AUTHBOT_SNAPSHOT_KEY is not set');
+  it('refuses (bad_config, naming AUTHBOT_SNAPSHOT_KEY) when snapshots are encrypted and no key is set', async () => {
+    const failure = verifySnapshotKey(memoryIo(encryptSnapshot('x', key)), undefined);
+    await expect(failure).rejects.toMatchObject({ code: 'bad_config' });
+    await expect(failure).rejects.toThrow(/AUTHBOT_SNAPSHOT_KEY is not set/);
+    await verifySnapshotKey(memoryIo(null), undefined); // nothing encrypted: nothing to refuse
   });
 });
 
