@@ -1,10 +1,12 @@
 // `auth-bot serve` / `npm start` as a real process: missing settings, a bad token, SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -69,6 +71,29 @@ describe('npm start / auth-bot serve', () => {
     expect(r.stderr).toContain('SLACK_BOT_TOKEN');
     expect(r.stderr).toContain('invalid_auth');
     expect(r.stderr).not.toContain('xoxb-revoked-token');
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  }, 60_000);
+
+  it('fails at start-up with exit 2 naming AUTHBOT_SNAPSHOT_KEY when the database holds encrypted snapshots', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authbot-serve-'));
+    const url = `file:${join(dir, 'db.sqlite')}`;
+    const keyed = await openStore(url, { snapshotKey: randomBytes(32) });
+    await keyed.putSnapshot(
+      { id: '20260101-000000-abcd', takenAt: 1, hash: 'h', content: 'secret: x', reason: 'interval' },
+      10,
+    );
+    await keyed.close();
+    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+      ...baseEnv,
+      SLACK_BOT_TOKEN: 'xoxb-good-token',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      AUTHBOT_DATABASE_URL: url,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('AUTHBOT_SNAPSHOT_KEY');
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 60_000);
 
