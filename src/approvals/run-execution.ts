@@ -11,6 +11,7 @@ import { describeChecks } from '../slack/views/request.js';
 import { renderAlternatives, renderLoginPrompt } from '../slack/views/request-thread.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
+import { beforeMutation } from './pre-mutation.js';
 import { paramsOf, type RequestResult } from './request-data.js';
 
 /** How often a final store write is tried, and the pause before each retry (times the attempt number). */
@@ -107,16 +108,6 @@ async function offerAlternatives(
   await reply(s, request, renderAlternatives(request.id, outcome.version, params.provider, alternatives));
 }
 
-/** The pre-mutation hook (a config snapshot); its failure is audited and never blocks the action. */
-async function beforeMutation(ctx: EngineContext, s: Scoped, request: ApprovalRequest): Promise<void> {
-  if (!ctx.beforeMutation) return;
-  try {
-    await ctx.beforeMutation(request, s.client);
-  } catch (err) {
-    await s.audit('snapshot.failed', null, { error: describeError(err).code });
-  }
-}
-
 /** A claim's outcome; when refused, the request as failed by the refusal (null when it had moved on). */
 export type Claim = { claimed: true } | { claimed: false; failed: ApprovalRequest | null };
 
@@ -202,7 +193,12 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
       await reply(s, running, out.message);
       return;
     }
-    await beforeMutation(ctx, s, running);
+    const noSnapshot = await beforeMutation(ctx, s, running);
+    if (noSnapshot !== undefined) {
+      if (!(await finish(ctx, s, running, 'failed', { reason: noSnapshot, runbook: null }))) return;
+      await reply(s, running, `:x: Failed: ${noSnapshot}`);
+      return;
+    }
     // --- end plugged actions ---
     const before = await readTargetState(s.client, target);
     const outcome = await act(ctx, s, running, deps);

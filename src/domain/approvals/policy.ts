@@ -27,6 +27,11 @@ export interface Policy {
   source: string;
   /** Set when no policy file was found: mutating commands are refused with this hint. */
   unconfigured: string | undefined;
+  /**
+   * When the config snapshot taken right before a change fails: `stop` (the default) changes nothing,
+   * `continue` goes on without it. Either way the thread says so.
+   */
+  snapshotFailure?: 'stop' | 'continue';
 }
 
 export const ACTION_NAMES: readonly ActionName[] = ['refresh', 'relogin', 'reenable', 'rollback'];
@@ -82,6 +87,7 @@ export const policySchema = z
       })
       .strict()
       .nullish(),
+    snapshot_failure: z.enum(['stop', 'continue']).nullish(),
   })
   .strict();
 
@@ -108,6 +114,7 @@ export function buildPolicy(file: PolicyFile, source: string): Policy {
     actions,
     source,
     unconfigured: undefined,
+    snapshotFailure: file.snapshot_failure ?? 'stop',
   };
 }
 

@@ -70,6 +70,17 @@ describe('the policy file', () => {
     );
   });
 
+  it('reads snapshot_failure (default stop) and refuses any other value, naming the key', () => {
+    expect(parsePolicy('approvers: {users: [U0A]}\n', 'p.yml').snapshotFailure).toBe('stop');
+    expect(
+      parsePolicy('approvers: {users: [U0A]}\nsnapshot_failure: continue\n', 'p.yml').snapshotFailure,
+    ).toBe('continue');
+    expectBadConfig(
+      () => parsePolicy('approvers: {users: [U0A]}\nsnapshot_failure: maybe\n', 'p.yml'),
+      'snapshot_failure',
+    );
+  });
+
   it('requires approvers', () => {
     expectBadConfig(() => parsePolicy('channels: [C0X]\n', 'p.yml'), 'approvers');
   });
