@@ -228,7 +228,8 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     await reply(s, running, `:mag: ${outcome.summary} Verifying…`);
     const report = await verifyAction(deps, target, before, {
       ...ctx.verify,
-      deadline,
+      // a re-login waits for a person to log in: its 10 s start when the login is done
+      deadline: running.action === 'relogin' ? ctx.now() + RESULT_BUDGET_MS : deadline,
       canary: ctx.canary,
       expect: running.action === 'reenable' ? 'enabled' : 'fresh-token',
       ignore: before.map((b) => b.name).filter((n) => !params.credentials.includes(n)),

@@ -1,0 +1,79 @@
+// The 10 s result budget (domain/actions/budget.ts) over the engine with a fake clock: it starts at the
+// approval for a refresh, and when the login is done for a re-login (a person logs in, which takes minutes).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApprovalEngine, createApprovalEngine } from '../../src/approvals/engine.js';
+import { parsePolicy } from '../../src/domain/approvals/load-policy.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/types.js';
+import { FakeClient, RecordingMessenger } from './fakes.js';
+import { POLICY_YAML } from './helpers.js';
+
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+async function engineWithCanary(): Promise<{
+  engine: ApprovalEngine;
+  client: FakeClient;
+  clock: { t: number };
+}> {
+  const clock = { t: Date.parse('2026-03-01T10:00:00Z') };
+  const now = () => clock.t;
+  const client = new FakeClient(now);
+  client.add({ name: 'kiro-a.json' });
+  store = await openStore(`file:${join(mkdtempSync(join(tmpdir(), 'budget-')), 'bot.sqlite')}`);
+  const engine = createApprovalEngine({
+    store,
+    client,
+    messenger: new RecordingMessenger(),
+    policy: parsePolicy(POLICY_YAML, 'test-policy.yml'),
+    resolveGroupMembers: async () => [],
+    logger: pino({ level: 'silent' }),
+    now,
+    sleep: async (ms) => {
+      clock.t += ms;
+    },
+    canary: { clientKey: 'client-key', model: 'kiro-model' },
+    verify: { pollIntervalMs: 1000, timeoutMs: 8000 },
+    login: { pollIntervalMs: 5000, timeoutMs: 600_000 },
+  });
+  return { engine, client, clock };
+}
+
+describe('result budget', () => {
+  it('gives a re-login its verification and canary after the login, however long the login took', async () => {
+    const { engine, client, clock } = await engineWithCanary();
+    // the person takes a minute to log in: 12 polls of 5 s
+    client.loginStatuses = [
+      ...Array.from({ length: 12 }, () => ({ status: 'wait' as const })),
+      { status: 'ok' },
+    ];
+    const created = await engine.requestAction({
+      userId: 'U0REQ',
+      channel: 'C0INC',
+      action: 'relogin',
+      provider: 'kiro',
+      credential: undefined,
+    });
+    if (!created.ok) throw new Error(created.reason);
+    const started = clock.t;
+    await engine.vote({
+      requestId: created.request.id,
+      userId: 'U0ALICE',
+      channel: 'C0INC',
+      decision: 'approve',
+    });
+    await engine.drain();
+    expect(clock.t - started).toBeGreaterThanOrEqual(60_000);
+    expect(client.count('canary')).toBe(1);
+    const done = await store?.getRequest(created.request.id);
+    expect(done?.state).toBe('verified');
+    expect(JSON.stringify(done?.result)).not.toContain('not finished in time');
+  });
+});
