@@ -108,6 +108,22 @@ describe('rollback action', () => {
     expect(parseYaml(proxy.state.configYaml)['ws-auth']).toBe(true);
   });
 
+  it('writes nothing when the pre-rollback snapshot fails, and says why', async () => {
+    const snap = await setup();
+    const failing = {
+      getSnapshot: (id: string) => snapshotter.getSnapshot(id),
+      snapshotNow: async () => {
+        throw new AppError('store_error', 'The store could not write: disk full');
+      },
+    };
+    const out = await executeRollback(client, failing, snap, 'req-nosnap');
+    expect(out.kind).toBe('failed');
+    expect(out.summary).toContain('The pre-rollback snapshot failed');
+    expect(out.summary).toContain('disk full');
+    expect(out.summary).toContain('nothing was changed');
+    expect(proxy.callsTo('/v0/management/config.yaml', 'PUT')).toHaveLength(0);
+  });
+
   it('takes a pre-rollback snapshot, PUTs the snapshot with the live remote-management, and verifies', async () => {
     const snap = await setup();
     const out = await executeRollback(client, snapshotter, snap, 'req-1');

@@ -139,7 +139,18 @@ export async function executeRollback(
       summary: `The live config.yaml changed after the approval${names.length ? ` (in: ${names.join(', ')})` : ''}; nothing was changed. Request the rollback again to see the current diff.`,
     };
   }
-  const pre = await snapshots.snapshotNow(`pre-rollback:${requestId}`, live);
+  // the pre-rollback snapshot is how a rollback is undone: without it, nothing is written (whatever the
+  // policy's snapshot_failure says for other actions)
+  let pre: { snapshot: Snapshot };
+  try {
+    pre = await snapshots.snapshotNow(`pre-rollback:${requestId}`, live);
+  } catch (err) {
+    return {
+      kind: 'failed',
+      runbook: undefined,
+      summary: `The pre-rollback snapshot failed (${describeError(err).message}); nothing was changed, since without it the rollback could not be undone.`,
+    };
+  }
   const plan = planRollback(snapshot.content, live);
   try {
     const put = await client.putConfigYaml(plan.yaml);
