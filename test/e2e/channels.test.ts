@@ -103,6 +103,20 @@ describe('policy channels, end to end', () => {
     );
   });
 
+  it('counts refusals apart from errors in authbot_commands_total', async () => {
+    w = await startWorld();
+    await w.h.command('/auth-status', '', { channel: OUTSIDE, responseUrl: w.h.slack.responseUrl('m1') });
+    await w.h.click('check_run:repeated-401', 'repeated-401', {
+      channel: OUTSIDE,
+      responseUrl: w.h.slack.responseUrl('m2'),
+    });
+    await expectRefusal(w, 'm1');
+    await expectRefusal(w, 'm2');
+    const text = await (await fetch(`${w.h.bot.url}/metrics`)).text();
+    expect(text).toContain('authbot_commands_total{name="/auth-status",outcome="refused"} 1');
+    expect(text).toContain('authbot_commands_total{name="check_run",outcome="refused"} 1');
+  });
+
   it('still answers inside the allowed channels', async () => {
     w = await startWorld();
     await w.h.command('/auth-why', 'refresh returns 401', {
