@@ -3,8 +3,9 @@
 // canary a few seconds; the canary gets what is left; whatever did not finish in time is reported as such.
 import type { Check } from './types.js';
 
-/** From the start of an execution to the end of its verification; the rest of 10 s is for the report. */
-export const RESULT_BUDGET_MS = 8500;
+/** From the start of an execution to the end of its verification; the rest of 10 s (the vote before it,
+ * the store writes and Slack posts after it) is for the report. */
+export const RESULT_BUDGET_MS = 8000;
 
 /** What polling leaves for the canary when one is configured. */
 export const CANARY_RESERVE_MS = 3000;
