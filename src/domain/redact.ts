@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 
 /** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). */
 const SECRET_KEY_PATTERN =
-  /^(authorization|xmanagementkey|xapikey|xgoogapikey|cookie|setcookie|xslacksignature|token|accesstoken|refreshtoken|idtoken|bottoken|apptoken|clientsecret|secret|secretkey|password|apikey|apikeys|key|managementkey|clientkey|signingsecret|responseurl|privatekey|sessiontoken|bearer)$/;
+  /^(authorization|xmanagementkey|xapikey|xgoogapikey|cookie|setcookie|xslacksignature|token|accesstoken|refreshtoken|idtoken|bottoken|apptoken|clientsecret|secret|secretkey|password|apikey|apikeys|key|managementkey|clientkey|signingsecret|responseurl|privatekey|sessiontoken|bearer|codeverifier|devicecode|proxyauthorization)$/;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key.toLowerCase().replace(/[-_]/g, ''));
@@ -24,9 +24,45 @@ const TEXT_PATTERNS: RegExp[] = [
 
 export const REDACTED = '[redacted]';
 
-/** `refresh_token=abc`, `"api_key": "abc"`, `client_secret: abc`: keeps the key, drops the value. */
-const KEY_VALUE_PATTERN =
-  /(["']?(?:access_token|refresh_token|id_token|api[_-]?key|client[_-]?secret|secret[_-]?key|password|management[_-]?key|token)["']?\s*[:=]\s*)(["']?)([^\s"',;&}]{4,})/gi;
+// A secret key=value pair in free text, in every shape a proxy error carries one:
+//   JSON                `"refresh_token": "abc"`      JSON in a string   `\"refresh_token\":\"abc\"` (any depth)
+//   form / query        `grant_type=x&refresh_token=abc&client_id=y`    URL-encoded JSON `%22code%22%3A%22abc%22`
+//   header-like         `Authorization: Bearer abc`, `X-Api-Key: abc`     plain text `client_secret: abc`
+// The key is kept, the value dropped. A key starts a word (`user_code`, `x-api-key` count; `monkey` does not).
+const QUOTE = String.raw`(?:\\*["'\x60]|%22|%27)`;
+const SEP = String.raw`(?:[:=]|%3A|%3D)`;
+const KEY_START = String.raw`(?<=^|[^a-z0-9]|%22|%27)`;
+/** Keys named for a token, a secret, a password, a verifier or a key, with any prefix (`x-api-key`, `kiro_refresh_token`). */
+const SECRET_WORD = String.raw`(?:[a-z0-9]{1,24}[_-]){0,4}(?:(?:access|refresh|id|session|bot|app|auth)?token|(?:client)?secrets?|password|passwd|pwd|(?:code)?verifier|(?:api|management|client|secret|private|access)?keys?)`;
+/** OAuth codes. Under these names a short value (`500`) or a lower-case identifier (`invalid_grant`) is an
+ * error or status code, not a secret: only other values of 8+ characters are removed. */
+const CODE_WORD = String.raw`(?:(?:device|user|auth|authorization)[_-]?)?code`;
+const VALUE = String.raw`[^\s"'\x60,;&}\\]`;
+/** `Authorization:` / `Cookie:` values run to the end of the header (`Bearer abc`, `a=1; b=2`). */
+const HEADER_PATTERN = new RegExp(
+  String.raw`(${KEY_START}${QUOTE}?(?:proxy-)?(?:authorization|cookie|set-cookie)${QUOTE}?\s*${SEP}\s*${QUOTE}?)([^\r\n"'\\]+)`,
+  'gi',
+);
+/** A value that is already a fingerprint (a masked config secret, `hmac:1a2b3c4d`) is not a secret. */
+const FINGERPRINT = /^(?:hmac|sha256):[0-9a-f]{8}$/;
+const ERROR_CODE = /^[a-z]+(?:_[a-z]+)*$/;
+/** Each pattern with the values it keeps. */
+const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
+  [
+    new RegExp(
+      String.raw`(${KEY_START}${QUOTE}?${SECRET_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?(?:\[\s*${QUOTE}?)?)(${VALUE}+)`,
+      'gi',
+    ),
+    (v) => v.length < 4,
+  ],
+  [
+    new RegExp(
+      String.raw`(${KEY_START}${QUOTE}?${CODE_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?)(${VALUE}+)`,
+      'gi',
+    ),
+    (v) => v.length < 8 || ERROR_CODE.test(v),
+  ],
+];
 
 /** A short, stable, non-reversible fingerprint of a secret: lets people tell two values apart. */
 export function fingerprint(secret: string): string {
@@ -54,9 +90,14 @@ export class Redactor {
     let out = input;
     for (const secret of this.known) out = out.split(secret).join(REDACTED);
     for (const pattern of TEXT_PATTERNS) out = out.replace(pattern, REDACTED);
-    out = out.replace(KEY_VALUE_PATTERN, (_m, key: string, quote: string, value: string) =>
-      value === REDACTED ? `${key}${quote}${value}` : `${key}${quote}${REDACTED}`,
+    out = out.replace(HEADER_PATTERN, (m, key: string, value: string) =>
+      value.trim() === REDACTED ? m : `${key}${REDACTED}`,
     );
+    for (const [pattern, keep] of KEY_VALUE_PATTERNS) {
+      out = out.replace(pattern, (m, key: string, value: string) =>
+        keep(value) || value.startsWith(REDACTED) || FINGERPRINT.test(value) ? m : `${key}${REDACTED}`,
+      );
+    }
     return out;
   }
 

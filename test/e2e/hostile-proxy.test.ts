@@ -99,3 +99,60 @@ describe('proxy text with Slack markup', () => {
     expectNothingLive(everythingPosted([ackBody]));
   });
 });
+
+// Tokens planted in a failing proxy's error body, in the shapes upstream OAuth errors take.
+const PLANTED = {
+  access: 'ya29-planted-ACCESS-7Hq2Zx9Lm4Np0Rt',
+  refresh: 'planted-REFRESH-Qw8Er5Ty2Ui7Op3As',
+  verifier: 'planted-VERIFIER-Kd4Fg6Hj8Kl1Zx3C',
+  secret: 'planted-SECRET-Vb5Nm7Qw9Er2Ty4Ui',
+  bearer: 'planted-BEARER-Zx1Cv3Bn5Mq7Wr9Ty',
+  code: 'planted-CODE-4Lp6Ko8Ji0Hu2Gy4Ft',
+};
+const TOKEN_BODY = {
+  error: 'oauth2: cannot fetch token',
+  message:
+    `Response: ${JSON.stringify({ access_token: PLANTED.access, refresh_token: PLANTED.refresh })} ` +
+    `sent grant_type=authorization_code&code=${PLANTED.code}&code_verifier=${PLANTED.verifier}&client_secret=${PLANTED.secret} ` +
+    `with Authorization: Bearer ${PLANTED.bearer}`,
+};
+
+describe('tokens in a proxy error body', () => {
+  it('never reach Slack, a log line or the audit trail', async () => {
+    w = await startWorld();
+    const { id } = await askRefresh(w);
+    await w.proxy.setFault({
+      kind: 'status',
+      status: 502,
+      times: 5,
+      scope: /\/auths\/kiro\/refresh$/,
+      body: TOKEN_BODY,
+    });
+    await click(w, 'approve', id, 'U0ALICE');
+    await threadFor(w, ':x: Failed');
+    await updateFor(w, '*Failed*');
+    // and the same body on an approve-time read, answered ephemerally
+    const second = await askRefresh(w, 'kiro kiro-a.json');
+    await w.proxy.setFault({
+      kind: 'status',
+      status: 502,
+      times: 50,
+      scope: /\/auth-files$/,
+      body: TOKEN_BODY,
+    });
+    await click(w, 'approve', second.id, 'U0ALICE');
+    await ephemeralFor(w, 'U0ALICE', 'Could not check the target');
+    const posted = everythingPosted();
+    const logs = w.h.logs();
+    const audit = JSON.stringify(await w.h.bot.store.listAudit({ limit: 5000 }));
+    // the error itself did reach all three, with the tokens removed
+    expect(posted).toContain('cannot fetch token');
+    expect(audit).toContain('cannot fetch token');
+    expect(logs).toContain('cannot fetch token');
+    for (const t of Object.values(PLANTED)) {
+      expect(posted).not.toContain(t);
+      expect(logs).not.toContain(t);
+      expect(audit).not.toContain(t);
+    }
+  });
+});

@@ -28,14 +28,14 @@ function maskUrlCredentials(text: string): string {
 }
 
 function maskString(text: string): string {
-  // anything shaped like a token (sk-..., AIza..., Bearer ..., JWT, bcrypt) is masked whole
-  if (defaultRedactor.text(text) !== text) return fingerprint(text);
   const noUserinfo = maskUrlCredentials(text);
   // query parameters that carry keys (?key=..., &token=...)
-  return noUserinfo.replace(
+  const noParams = noUserinfo.replace(
     /([?&](?:key|api[-_]?key|token|access[-_]?token|secret|password|sig|signature)=)([^&#\s]+)/gi,
     (_m, name: string, value: string) => `${name}${fingerprint(value)}`,
   );
+  // anything else shaped like a token (sk-..., AIza..., Bearer ..., JWT, key=...) is masked whole
+  return defaultRedactor.text(noParams) === noParams ? noParams : fingerprint(text);
 }
 
 /** How a key marks its value: `subtree` masks everything under it, `scalars` masks its scalar values
