@@ -1,5 +1,5 @@
 // Scrubbing secrets out of text and objects before they reach a log line, chat, the audit trail or an error.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). */
 const SECRET_KEY_PATTERN =
@@ -64,9 +64,23 @@ const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
   ],
 ];
 
-/** A short, stable, non-reversible fingerprint of a secret: lets people tell two values apart. */
+/** A short, stable, unkeyed hash of a value. Not for secrets people see: anyone can hash a guess and compare;
+ * diffs use `keyedFingerprint`. */
 export function fingerprint(secret: string): string {
   return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
+}
+
+/** Turns a secret into the short text shown in its place (`hmac:1a2b3c4d`). */
+export type Fingerprint = (secret: string) => string;
+
+/**
+ * A fingerprint keyed with a per-installation random key (HMAC-SHA256, first 32 bits): stable within one
+ * installation, so people can tell two values apart, and useless to someone who guesses a secret and hashes
+ * it, since they do not have the key.
+ */
+export function keyedFingerprint(key: Buffer): Fingerprint {
+  if (key.length < 16) throw new Error('a fingerprint key needs at least 16 bytes');
+  return (secret) => `hmac:${createHmac('sha256', key).update(secret).digest('hex').slice(0, 8)}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ConfigMap, changedAuthBlocks, parseConfigYaml, sameValue } from '.
 import { formatBlockDiffs } from '../config/diff.js';
 import { fingerprintAuthBlocks } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
+import type { Fingerprint } from '../redact.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
 import { runCanary } from './verify.js';
 
@@ -21,6 +22,8 @@ export interface SnapshotAccess {
   getSnapshot(id: string): Promise<Snapshot | null>;
   /** Stores `content` as a snapshot (deduped against the newest) and returns the snapshot holding it. */
   snapshotNow(reason: string, content?: string): Promise<{ snapshot: Snapshot }>;
+  /** How secrets in a diff are shown: this installation's keyed fingerprint. */
+  fingerprinter(): Promise<Fingerprint>;
 }
 
 /** What a rollback request remembers (JSON, no secrets: the diff is masked). */
@@ -57,7 +60,7 @@ export async function prepareRollback(
   snapshotId: string,
 ): Promise<PreparedRollback> {
   const snapshot = await loadSnapshot(snapshots, snapshotId);
-  const plan = planRollback(snapshot.content, await client.getConfigYaml());
+  const plan = planRollback(snapshot.content, await client.getConfigYaml(), await snapshots.fingerprinter());
   if (plan.changedBlocks.length === 0 && plan.otherChangedBlocks.length === 0) {
     throw new AppError(
       'conflict',
@@ -109,7 +112,7 @@ export async function executeRollback(
 ): Promise<RollbackOutcome> {
   const live = await client.getConfigYaml();
   const pre = await snapshots.snapshotNow(`pre-rollback:${requestId}`, live);
-  const plan = planRollback(snapshot.content, live);
+  const plan = planRollback(snapshot.content, live, await snapshots.fingerprinter());
   try {
     const put = await client.putConfigYaml(plan.yaml);
     const note = put.persisted
