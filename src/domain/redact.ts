@@ -46,6 +46,8 @@ const HEADER_PATTERN = new RegExp(
 /** A value that is already a fingerprint (a masked config secret, `hmac:1a2b3c4d`) is not a secret. */
 const FINGERPRINT = /^(?:hmac|sha256):[0-9a-f]{8}$/;
 const ERROR_CODE = /^[a-z]+(?:_[a-z]+)*$/;
+/** A cheap first look: text without any of these words has no secret key=value pair (most log lines). */
+const KEY_HINT = /token|secret|passw|pwd|verifier|key|code|authori[sz]ation|cookie/i;
 /** Each pattern with the values it keeps. */
 const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
   [
@@ -104,6 +106,7 @@ export class Redactor {
     let out = input;
     for (const secret of this.known) out = out.split(secret).join(REDACTED);
     for (const pattern of TEXT_PATTERNS) out = out.replace(pattern, REDACTED);
+    if (!KEY_HINT.test(out)) return out;
     out = out.replace(HEADER_PATTERN, (m, key: string, value: string) =>
       value.trim() === REDACTED ? m : `${key}${REDACTED}`,
     );
