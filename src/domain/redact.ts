@@ -37,7 +37,8 @@ const SECRET_WORD = String.raw`(?:[a-z0-9]{1,24}[_-]){0,4}(?:(?:access|refresh|i
 /** OAuth codes. Under these names a short value (`500`) or a lower-case identifier (`invalid_grant`) is an
  * error or status code, not a secret: only other values of 8+ characters are removed. */
 const CODE_WORD = String.raw`(?:(?:device|user|auth|authorization)[_-]?)?code`;
-const VALUE = String.raw`[^\s"'\x60,;&}\\]`;
+/** A quoted value runs to its closing quote (a password may hold spaces); a bare one to a space or separator. */
+const VALUE = String.raw`(?:(?<=["'\x60])[^"'\x60\\\r\n]+|[^\s"'\x60,;&}\\]+)`;
 /** `Authorization:` / `Cookie:` values run to the end of the header (`Bearer abc`, `a=1; b=2`). */
 const HEADER_PATTERN = new RegExp(
   String.raw`(${KEY_START}${QUOTE}?(?:proxy-)?(?:authorization|cookie|set-cookie)${QUOTE}?\s*${SEP}\s*${QUOTE}?)([^\r\n"'\\]+)`,
@@ -52,16 +53,13 @@ const KEY_HINT = /token|secret|passw|pwd|verifier|key|code|authori[sz]ation|cook
 const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
   [
     new RegExp(
-      String.raw`(${KEY_START}${QUOTE}?${SECRET_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?(?:\[\s*${QUOTE}?)?)(${VALUE}+)`,
+      String.raw`(${KEY_START}${QUOTE}?${SECRET_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?(?:\[\s*${QUOTE}?)?)(${VALUE})`,
       'gi',
     ),
     (v) => v.length < 4,
   ],
   [
-    new RegExp(
-      String.raw`(${KEY_START}${QUOTE}?${CODE_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?)(${VALUE}+)`,
-      'gi',
-    ),
+    new RegExp(String.raw`(${KEY_START}${QUOTE}?${CODE_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?)(${VALUE})`, 'gi'),
     (v) => v.length < 8 || ERROR_CODE.test(v),
   ],
 ];

@@ -87,6 +87,12 @@ describe('Redactor over proxy error shapes (property)', () => {
     );
   });
 
+  it('removes a quoted value whole, spaces included', () => {
+    const out = r.text('{"password": "correct horse battery staple", "user": "bob"}');
+    expect(out).not.toMatch(/horse|battery|staple/);
+    expect(out).toContain('"user": "bob"');
+  });
+
   it.each([
     ['"code": "invalid_grant"', 'invalid_grant'],
     ['status_code=500', '500'],
