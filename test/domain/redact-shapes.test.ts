@@ -100,6 +100,7 @@ describe('Redactor over proxy error shapes (property)', () => {
     ['{"total_tokens": 1234, "prompt_tokens": 1000}', '1234'],
     ['api-key: hmac:1a2b3c4d', 'hmac:1a2b3c4d'],
     ['the monkey: banana split', 'banana'],
+    [':key: <@U0BOB>, complete the login', ':key: <@U0BOB>'],
     ['iflow executor: token refresh failed: 401 unauthorized', 'token refresh failed'],
   ])('keeps what is not a secret in %j', (input, kept) => {
     expect(r.text(input)).toContain(kept);

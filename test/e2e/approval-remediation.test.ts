@@ -61,6 +61,8 @@ describe('remediation over HTTP', () => {
       .callsTo('chat.postEphemeral')
       .filter((c) => blocksText(c).includes('login.example.com'));
     expect(prompts.map((c) => c.args.user)).toEqual(['U0BOB']);
+    expect(String(prompts[0]?.args.text)).toContain(':key: <@U0BOB>, complete the kiro login');
+    expect(w.h.logs()).not.toContain('login.example.com');
     expect(w.proxy.callsTo('/v0/management/get-auth-status').length).toBeGreaterThan(1);
     expect(refreshCalls()).toBe(1);
   });
