@@ -49,9 +49,9 @@ const FINGERPRINT = /^(?:hmac|sha256):[0-9a-f]{8}$/;
 const ERROR_CODE = /^[a-z]+(?:_[a-z]+)*$/;
 /** A cheap first look: text without any of these words has no secret key=value pair (most log lines). */
 const KEY_HINT = /token|secret|passw|pwd|verifier|key|code|authori[sz]ation|cookie/i;
-/** `:key: <@U1>` is Slack's key emoji before a mention, not a key and its value. */
+/** `:key: <@U1>` is Slack's key emoji (the bot's login messages) before a mention, not a key and its value. */
 const isEmoji = (text: string, at: number, key: string) =>
-  text[at - 1] === ':' && /^[a-z0-9_+-]+:/i.test(key);
+  text[at - 1] === ':' && /^(?:old_key|key|closed_lock_with_key):\s/.test(key);
 /** Each pattern with the values it keeps. */
 const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
   [
