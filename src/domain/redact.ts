@@ -109,7 +109,7 @@ export class Redactor {
     for (const pattern of TEXT_PATTERNS) out = out.replace(pattern, REDACTED);
     if (!KEY_HINT.test(out)) return out;
     out = out.replace(HEADER_PATTERN, (m, key: string, value: string) =>
-      value.trim() === REDACTED ? m : `${key}${REDACTED}`,
+      value.trim() === REDACTED || FINGERPRINT.test(value.trim()) ? m : `${key}${REDACTED}`,
     );
     for (const [pattern, keep] of KEY_VALUE_PATTERNS) {
       out = out.replace(pattern, (m, key: string, value: string, at: number, all: string) =>

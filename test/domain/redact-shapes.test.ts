@@ -99,6 +99,7 @@ describe('Redactor over proxy error shapes (property)', () => {
     ['unexpected status code: 401', '401'],
     ['{"total_tokens": 1234, "prompt_tokens": 1000}', '1234'],
     ['api-key: hmac:1a2b3c4d', 'hmac:1a2b3c4d'],
+    ['~ x.headers.Authorization: "hmac:1a2b3c4d" → "hmac:5e6f7a8b"', 'hmac:1a2b3c4d'],
     ['the monkey: banana split', 'banana'],
     [':key: <@U0BOB>, complete the login', ':key: <@U0BOB>'],
     ['iflow executor: token refresh failed: 401 unauthorized', 'token refresh failed'],
