@@ -1,7 +1,8 @@
 // Scrubbing secrets out of text and objects before they reach a log line, chat, the audit trail or an error.
 import { createHash, createHmac } from 'node:crypto';
 
-/** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). */
+/** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). A bare
+ * `code` is not one: the bot's own refusal and error codes use that name (OAuth codes in text are caught below). */
 const SECRET_KEY_PATTERN =
   /^(authorization|xmanagementkey|xapikey|xgoogapikey|cookie|setcookie|xslacksignature|token|accesstoken|refreshtoken|idtoken|bottoken|apptoken|clientsecret|secret|secretkey|password|apikey|apikeys|key|managementkey|clientkey|signingsecret|responseurl|privatekey|sessiontoken|bearer|codeverifier|devicecode|proxyauthorization)$/;
 
