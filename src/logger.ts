@@ -92,6 +92,8 @@ export function boltLogLevel(level: LogLevel): BoltLogLevel {
   return TO_BOLT[level];
 }
 
+const MESSAGE_BODY_LINE = /^(http request body|http request result):/;
+
 /** Bolt's Logger interface on top of a pino logger (same destination, same redaction, same level). */
 export function toBoltLogger(base: Logger, level: LogLevel): BoltLogger {
   let logger = base.child({ component: 'bolt' });
@@ -99,6 +101,10 @@ export function toBoltLogger(base: Logger, level: LogLevel): BoltLogger {
   const emit = (fn: 'debug' | 'info' | 'warn' | 'error', msgs: unknown[]) => {
     if (!logger.isLevelEnabled(fn)) return; // Bolt logs at debug on every request: build nothing for it
     const [first, ...rest] = msgs;
+    // the Web API client's debug lines with whole request / answer bodies: a message meant for one person
+    // (a re-login link sent privately) must not reach the log, so only the line's name is kept
+    const body = typeof first === 'string' ? MESSAGE_BODY_LINE.exec(first) : null;
+    if (body) return void logger[fn](`${body[1]}: (not logged: it may hold a message meant for one person)`);
     if (first instanceof Error) logger[fn]({ err: first }, rest.map(String).join(' ') || first.message);
     else logger[fn](msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
   };

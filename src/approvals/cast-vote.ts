@@ -4,6 +4,7 @@ import { groupsToResolve } from '../domain/approvals/authorize.js';
 import { describeChange, fingerprintTarget } from '../domain/approvals/fingerprint.js';
 import { countApprovals, decideVote } from '../domain/approvals/vote.js';
 import { describeError, formatError } from '../errors.js';
+import { md } from '../slack/mrkdwn.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope, tell } from './context.js';
 import { groupsOf } from './group-resolver.js';
@@ -85,7 +86,7 @@ async function markStale(
   if (moved) {
     await s.audit('request.stale', userId, { reason: why, fingerprint });
     await refreshMessage(ctx, s, moved);
-    await reply(s, moved, `:warning: Stale: ${why}`);
+    await reply(s, moved, md`:warning: Stale: ${why}`);
   }
   return false;
 }
@@ -132,7 +133,7 @@ export async function castVote(
     } catch (err) {
       return refuse(
         'check_failed',
-        `Could not check the target before approving: ${formatError(describeError(err))}`,
+        md`Could not check the target before approving: ${formatError(describeError(err))}`,
       );
     }
   }

@@ -6,6 +6,7 @@ import type { ManagementClient } from '../cliproxy/types.js';
 import type { Config } from '../config.js';
 import { loadPolicy } from '../domain/approvals/load-policy.js';
 import { ACTION_NAMES, type Policy, unreachableQuorum } from '../domain/approvals/policy.js';
+import { Redactor } from '../domain/redact.js';
 import type { Runbook } from '../domain/runbook/schema.js';
 import type { Logger } from '../logger.js';
 import { registerApprovalActions } from '../slack/actions/approval.js';
@@ -91,6 +92,13 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
         messenger: createSlackMessenger({
           client: app.client,
           logger,
+          redactor: new Redactor([
+            config.slack.botToken,
+            config.slack.signingSecret,
+            config.slack.appToken,
+            config.proxy.managementKey,
+            config.proxy.clientKey,
+          ]),
           ...(deps.onSlackError ? { onError: deps.onSlackError } : {}),
           ...(deps.onSlackRateLimited ? { onRateLimited: deps.onSlackRateLimited } : {}),
         }),

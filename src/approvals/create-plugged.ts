@@ -3,6 +3,7 @@
 // exactly like a built-in one.
 import type { ActionPolicy } from '../domain/approvals/policy.js';
 import { describeError, formatError } from '../errors.js';
+import { md } from '../slack/mrkdwn.js';
 import { renderRequest } from '../slack/views/request.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, type Scoped, tell } from './context.js';
@@ -23,7 +24,7 @@ export async function openPluggedRequest(
   try {
     prepared = await plugin.prepare(s.client, input.args ?? {});
   } catch (err) {
-    return { ok: false, reason: formatError(describeError(err)) };
+    return { ok: false, reason: md`${formatError(describeError(err))}` };
   }
   const params: RequestParams & Record<string, unknown> = {
     ...prepared.params,

@@ -7,6 +7,7 @@ import { fingerprintTarget } from '../domain/approvals/fingerprint.js';
 import { unreachableQuorum } from '../domain/approvals/policy.js';
 import { formatWhen } from '../domain/approvals/vote.js';
 import { describeError, formatError } from '../errors.js';
+import { md } from '../slack/mrkdwn.js';
 import { renderRequest } from '../slack/views/request.js';
 import type { ActionName, ApprovalRequest } from '../store/types.js';
 import { type EngineContext, type Scoped, scope, tell } from './context.js';
@@ -127,8 +128,8 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     states = await readTargetState(s.client, { provider: input.provider, credential: input.credential });
   } catch (err) {
     const d = describeError(err);
-    if (d.code === 'bad_usage') return refuse(ctx, s, input, formatError(d)); // e.g. another provider's credential
-    return refuse(ctx, s, input, `Cannot read ${input.provider}'s credentials: ${formatError(d)}`);
+    if (d.code === 'bad_usage') return refuse(ctx, s, input, md`${formatError(d)}`); // e.g. another provider's credential
+    return refuse(ctx, s, input, md`Cannot read ${input.provider}'s credentials: ${formatError(d)}`);
   }
   const credentials =
     input.action === 'reenable'

@@ -2,6 +2,7 @@
 // provider from the credentials that show a problem (or asks for it when that is ambiguous).
 import { belongsTo } from '../domain/actions/target.js';
 import { describeError, formatError } from '../errors.js';
+import { md } from '../slack/mrkdwn.js';
 import type { ActionName } from '../store/types.js';
 import type { EngineContext } from './context.js';
 import { scope, tell } from './context.js';
@@ -27,7 +28,7 @@ export async function requestFix(ctx: EngineContext, input: FixInput): Promise<C
   try {
     files = await s.client.listAuthFiles();
   } catch (err) {
-    return refuse(`Cannot read the proxy's credentials: ${formatError(describeError(err))}`);
+    return refuse(md`Cannot read the proxy's credentials: ${formatError(describeError(err))}`);
   }
   const troubled = files.filter((f) =>
     action === 'reenable'

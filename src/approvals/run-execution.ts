@@ -7,10 +7,12 @@ import { readTargetState } from '../domain/actions/target.js';
 import type { ActionDeps, ExecuteOutcome, TargetScope } from '../domain/actions/types.js';
 import { verifyAction } from '../domain/actions/verify.js';
 import { describeError } from '../errors.js';
+import { md } from '../slack/mrkdwn.js';
 import { describeChecks } from '../slack/views/request.js';
-import { renderAlternatives, renderLoginPrompt } from '../slack/views/request-thread.js';
+import { renderAlternatives } from '../slack/views/request-thread.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
+import { loginPrompter } from './login-prompt.js';
 import { beforeMutation } from './pre-mutation.js';
 import { paramsOf, type RequestResult } from './request-data.js';
 
@@ -68,18 +70,7 @@ async function act(
     case 'relogin':
       return executeRelogin(deps, params.provider, {
         ...ctx.login,
-        onPrompt: async (p) => {
-          await s.audit('login.prompt', null, {
-            hasUrl: p.url !== undefined,
-            hasCode: p.userCode !== undefined,
-          });
-          // the audit trail keeps that a prompt was posted and its kind, never the URL or code
-          const kind = p.url && p.userCode ? 'url_and_code' : p.userCode ? 'device_code' : 'url';
-          await reply(s, request, {
-            ...renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode),
-            audit: { loginPrompt: kind },
-          });
-        },
+        onPrompt: loginPrompter(s, request, params.provider),
       });
     default:
       return {
@@ -178,7 +169,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
   const target: TargetScope = { provider: params.provider, credential: params.credential ?? undefined };
   try {
     await refreshMessage(ctx, s, running);
-    await reply(s, running, `:gear: Running: ${params.plan}`);
+    await reply(s, running, md`:gear: Running: ${params.plan}`);
     // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
     const plugin = ctx.plugins?.get(running.action);
     if (plugin) {
@@ -222,10 +213,10 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
         }))
       )
         return;
-      await reply(s, running, `:x: Failed: ${outcome.summary}`);
+      await reply(s, running, md`:x: Failed: ${outcome.summary}`);
       return;
     }
-    await reply(s, running, `:mag: ${outcome.summary} Verifying…`);
+    await reply(s, running, md`:mag: ${outcome.summary} Verifying…`);
     const report = await verifyAction(deps, target, before, {
       ...ctx.verify,
       // a re-login waits for a person to log in: its 10 s start when the login is done
@@ -268,7 +259,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     await reply(
       s,
       running,
-      `:x: Failed: ${d.message}${d.runbook ? ` Runbook: \`${d.runbook}\`.` : ''}${d.hint ? ` ${d.hint}` : ''}`,
+      md`:x: Failed: ${d.message}${d.runbook ? ` Runbook: \`${d.runbook}\`.` : ''}${d.hint ? ` ${d.hint}` : ''}`,
     );
   }
 }

@@ -1,9 +1,10 @@
 // Scrubbing secrets out of text and objects before they reach a log line, chat, the audit trail or an error.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
-/** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). */
+/** Keys whose values are always secret, wherever they appear (case-insensitive, - and _ ignored). A bare
+ * `code` is not one: the bot's own refusal and error codes use that name (OAuth codes in text are caught below). */
 const SECRET_KEY_PATTERN =
-  /^(authorization|xmanagementkey|xapikey|xgoogapikey|cookie|setcookie|xslacksignature|token|accesstoken|refreshtoken|idtoken|bottoken|apptoken|clientsecret|secret|secretkey|password|apikey|apikeys|key|managementkey|clientkey|signingsecret|responseurl|privatekey|sessiontoken|bearer)$/;
+  /^(authorization|xmanagementkey|xapikey|xgoogapikey|cookie|setcookie|xslacksignature|token|accesstoken|refreshtoken|idtoken|bottoken|apptoken|clientsecret|secret|secretkey|password|apikey|apikeys|key|managementkey|clientkey|signingsecret|responseurl|privatekey|sessiontoken|bearer|codeverifier|devicecode|proxyauthorization)$/;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key.toLowerCase().replace(/[-_]/g, ''));
@@ -24,13 +25,66 @@ const TEXT_PATTERNS: RegExp[] = [
 
 export const REDACTED = '[redacted]';
 
-/** `refresh_token=abc`, `"api_key": "abc"`, `client_secret: abc`: keeps the key, drops the value. */
-const KEY_VALUE_PATTERN =
-  /(["']?(?:access_token|refresh_token|id_token|api[_-]?key|client[_-]?secret|secret[_-]?key|password|management[_-]?key|token)["']?\s*[:=]\s*)(["']?)([^\s"',;&}]{4,})/gi;
+// A secret key=value pair in free text, in every shape a proxy error carries one:
+//   JSON                `"refresh_token": "abc"`      JSON in a string   `\"refresh_token\":\"abc\"` (any depth)
+//   form / query        `grant_type=x&refresh_token=abc&client_id=y`    URL-encoded JSON `%22code%22%3A%22abc%22`
+//   header-like         `Authorization: Bearer abc`, `X-Api-Key: abc`     plain text `client_secret: abc`
+// The key is kept, the value dropped. A key starts a word (`user_code`, `x-api-key` count; `monkey` does not).
+const QUOTE = String.raw`(?:\\*["'\x60]|%22|%27)`;
+const SEP = String.raw`(?:[:=]|%3A|%3D)`;
+const KEY_START = String.raw`(?<=^|[^a-z0-9]|%22|%27)`;
+/** Keys named for a token, a secret, a password, a verifier or a key, with any prefix (`x-api-key`, `kiro_refresh_token`). */
+const SECRET_WORD = String.raw`(?:[a-z0-9]{1,24}[_-]){0,4}(?:(?:access|refresh|id|session|bot|app|auth)?token|(?:client)?secrets?|password|passwd|pwd|(?:code)?verifier|(?:api|management|client|secret|private|access)?keys?)`;
+/** OAuth codes. Under these names a short value (`500`) or a lower-case identifier (`invalid_grant`) is an
+ * error or status code, not a secret: only other values of 8+ characters are removed. */
+const CODE_WORD = String.raw`(?:(?:device|user|auth|authorization)[_-]?)?code`;
+/** A quoted value runs to its closing quote (a password may hold spaces); a bare one to a space or separator. */
+const VALUE = String.raw`(?:(?<=["'\x60])[^"'\x60\\\r\n]+|[^\s"'\x60,;&}\\]+)`;
+/** `Authorization:` / `Cookie:` values run to the end of the header (`Bearer abc`, `a=1; b=2`). */
+const HEADER_PATTERN = new RegExp(
+  String.raw`(${KEY_START}${QUOTE}?(?:proxy-)?(?:authorization|cookie|set-cookie)${QUOTE}?\s*${SEP}\s*${QUOTE}?)([^\r\n"'\\]+)`,
+  'gi',
+);
+/** A value that is already a fingerprint (a masked config secret, `hmac:1a2b3c4d`) is not a secret. */
+const FINGERPRINT = /^(?:hmac|sha256):[0-9a-f]{8}$/;
+const ERROR_CODE = /^[a-z]+(?:_[a-z]+)*$/;
+/** A cheap first look: text without any of these words has no secret key=value pair (most log lines). */
+const KEY_HINT = /token|secret|passw|pwd|verifier|key|code|authori[sz]ation|cookie/i;
+/** `:key: <@U1>` is Slack's key emoji (the bot's login messages) before a mention, not a key and its value. */
+const isEmoji = (text: string, at: number, key: string) =>
+  text[at - 1] === ':' && /^(?:old_key|key|closed_lock_with_key):\s/.test(key);
+/** Each pattern with the values it keeps. */
+const KEY_VALUE_PATTERNS: [RegExp, (value: string) => boolean][] = [
+  [
+    new RegExp(
+      String.raw`(${KEY_START}${QUOTE}?${SECRET_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?(?:\[\s*${QUOTE}?)?)(${VALUE})`,
+      'gi',
+    ),
+    (v) => v.length < 4,
+  ],
+  [
+    new RegExp(String.raw`(${KEY_START}${QUOTE}?${CODE_WORD}${QUOTE}?\s*${SEP}\s*${QUOTE}?)(${VALUE})`, 'gi'),
+    (v) => v.length < 8 || ERROR_CODE.test(v),
+  ],
+];
 
-/** A short, stable, non-reversible fingerprint of a secret: lets people tell two values apart. */
+/** A short, stable, unkeyed hash of a value. Not for secrets people see: anyone can hash a guess and compare;
+ * diffs use `keyedFingerprint`. */
 export function fingerprint(secret: string): string {
   return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
+}
+
+/** Turns a secret into the short text shown in its place (`hmac:1a2b3c4d`). */
+export type Fingerprint = (secret: string) => string;
+
+/**
+ * A fingerprint keyed with a per-installation random key (HMAC-SHA256, first 32 bits): stable within one
+ * installation, so people can tell two values apart, and useless to someone who guesses a secret and hashes
+ * it, since they do not have the key.
+ */
+export function keyedFingerprint(key: Buffer): Fingerprint {
+  if (key.length < 16) throw new Error('a fingerprint key needs at least 16 bytes');
+  return (secret) => `hmac:${createHmac('sha256', key).update(secret).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -54,9 +108,17 @@ export class Redactor {
     let out = input;
     for (const secret of this.known) out = out.split(secret).join(REDACTED);
     for (const pattern of TEXT_PATTERNS) out = out.replace(pattern, REDACTED);
-    out = out.replace(KEY_VALUE_PATTERN, (_m, key: string, quote: string, value: string) =>
-      value === REDACTED ? `${key}${quote}${value}` : `${key}${quote}${REDACTED}`,
+    if (!KEY_HINT.test(out)) return out;
+    out = out.replace(HEADER_PATTERN, (m, key: string, value: string) =>
+      value.trim() === REDACTED || FINGERPRINT.test(value.trim()) ? m : `${key}${REDACTED}`,
     );
+    for (const [pattern, keep] of KEY_VALUE_PATTERNS) {
+      out = out.replace(pattern, (m, key: string, value: string, at: number, all: string) =>
+        keep(value) || value.startsWith(REDACTED) || FINGERPRINT.test(value) || isEmoji(all, at, key)
+          ? m
+          : `${key}${REDACTED}`,
+      );
+    }
     return out;
   }
 

@@ -3,6 +3,7 @@
 // (the WebClient already waits Retry-After; this covers clients configured with few or no retries).
 import { webApi } from '@slack/bolt';
 import type { Messenger, OutgoingMessage } from '../approvals/messenger.js';
+import { defaultRedactor, type Redactor } from '../domain/redact.js';
 import type { Logger } from '../logger.js';
 
 type SlackClient = Pick<webApi.WebClient, 'chat'>;
@@ -16,6 +17,8 @@ export interface SlackMessengerOptions {
   /** Observes failed and rate-limited calls (metrics). */
   onError?: (method: string, error: string) => void;
   onRateLimited?: (method: string) => void;
+  /** Scrubs every message's text and blocks last, right before Slack (default: token shapes only). */
+  redactor?: Redactor;
 }
 
 function isRateLimited(err: unknown): number | undefined {
@@ -30,14 +33,16 @@ function errorCode(err: unknown): string {
   return (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'unknown';
 }
 
-const fields = (m: OutgoingMessage) => ({
-  text: m.text,
-  ...(m.blocks ? { blocks: m.blocks as never[] } : {}),
+/** What is sent: the text and blocks, redacted (the last line of defence for a secret in proxy text). */
+const fieldsFor = (redactor: Redactor) => (m: OutgoingMessage) => ({
+  text: redactor.text(m.text),
+  ...(m.blocks ? { blocks: redactor.value(m.blocks) as never[] } : {}),
 });
 
 export function createSlackMessenger(options: SlackMessengerOptions): Messenger {
   const { client, logger } = options;
   const attempts = options.attempts ?? 4;
+  const fields = fieldsFor(options.redactor ?? defaultRedactor);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function call<T>(method: string, fn: () => Promise<T>): Promise<T | undefined> {

@@ -10,6 +10,7 @@ import {
   type SnapshotAccess,
   verifyRollback,
 } from '../domain/actions/rollback.js';
+import { md } from '../slack/mrkdwn.js';
 import {
   reapplyHint,
   rollbackPlanText,
@@ -58,10 +59,10 @@ export function createRollbackPlugin(snapshots: SnapshotAccess): ActionPlugin {
         return {
           state: 'failed',
           result: { reason: outcome.summary },
-          message: `:x: Failed: ${outcome.summary}`,
+          message: md`:x: Failed: ${outcome.summary}`,
         };
       }
-      await r.reply(`:mag: ${outcome.summary} Verifying…`);
+      await r.reply(md`:mag: ${outcome.summary} Verifying…`);
       const report = await verifyRollback(
         { client: r.client, now: r.now, sleep: r.sleep },
         outcome.target,

@@ -3,6 +3,7 @@
 // the content hash changed and keeps the newest `keep`; content is encrypted at rest when a key is set.
 import type { ManagementClient } from '../cliproxy/types.js';
 import { hashContent } from '../domain/config/fingerprint.js';
+import { type Fingerprint, keyedFingerprint } from '../domain/redact.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Snapshot, Store } from '../store/types.js';
@@ -65,6 +66,11 @@ export class Snapshotter {
 
   getSnapshot(id: string): Promise<Snapshot | null> {
     return this.deps.store.getSnapshot(id);
+  }
+
+  /** This installation's keyed fingerprint for secrets in diffs (its key lives in the store). */
+  async fingerprinter(): Promise<Fingerprint> {
+    return keyedFingerprint(await this.deps.store.fingerprintKey());
   }
 
   /** One interval tick: only the replica holding the lease snapshots. Never throws. */

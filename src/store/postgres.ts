@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
 import { describeDatabaseUrl, scrubPassword } from './database-url.js';
+import { readOrCreateInstallationKey } from './installation-key.js';
 import {
   castPostgresVote,
   claimPostgresExecution,
@@ -275,5 +276,9 @@ export class PostgresStore implements Store {
 
   async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
     return this.guard('tryLease', () => tryPostgresLease(this.pool, name, owner, now, ttlMs));
+  }
+
+  async fingerprintKey(): Promise<Buffer> {
+    return this.guard('fingerprintKey', () => readOrCreateInstallationKey(postgresKeyCheckIo(this.pool)));
   }
 }

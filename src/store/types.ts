@@ -143,6 +143,12 @@ export interface Store {
   listSnapshots(limit?: number): Promise<Snapshot[]>; // newest first
   getSnapshot(id: string): Promise<Snapshot | null>;
 
+  /**
+   * This installation's random key for fingerprinting secrets (32 bytes): created by the first caller of any
+   * replica, atomically (insert-if-absent, then read, so every replica gets the same key), then only read.
+   */
+  fingerprintKey(): Promise<Buffer>;
+
   /** A lease for work that one replica should do at a time (expiry sweep, snapshotting). */
   tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
 }

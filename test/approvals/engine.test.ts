@@ -179,7 +179,13 @@ describe('the approval engine', () => {
     await w.engine.drain();
     expect(w.client.count('startLogin')).toBe(2);
     expect(w.client.count('loginStatus s1')).toBe(2);
-    expect(w.messenger.texts('thread').join('\n')).toContain('https://login.example/authorize');
+    // the login URL goes to the approver alone; the thread only says it was sent privately
+    const prompt = w.messenger.sent.find(
+      (m) => m.kind === 'ephemeral' && m.message.text.includes('login.example'),
+    );
+    expect(prompt?.user).toBe('U0BOB');
+    expect(w.messenger.texts('thread').join('\n')).not.toContain('login.example');
+    expect(w.messenger.texts('thread').join('\n')).toContain('sent privately to <@U0BOB>');
     expect((await w.store.getRequest(offered.request.id))?.state).toBe('verified');
     // re-enable offer
     const re = await w.engine.offerAlternative({

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, Redactor } from '../../src/domain/redact.js';
+import { fingerprint, keyedFingerprint, Redactor } from '../../src/domain/redact.js';
 
 describe('Redactor', () => {
   const r = new Redactor(['plain-management-key-42']);
@@ -40,5 +41,15 @@ describe('Redactor', () => {
     expect(fingerprint('abc')).not.toBe(fingerprint('abd'));
     expect(fingerprint('secret-value')).not.toContain('secret-value');
     expect(fingerprint('x')).toMatch(/^sha256:[0-9a-f]{8}$/);
+  });
+
+  it('keyed fingerprints are stable per key, differ across keys and are not the bare sha256', () => {
+    const a = keyedFingerprint(Buffer.alloc(32, 1));
+    const b = keyedFingerprint(Buffer.alloc(32, 2));
+    expect(a('sk-ant-x')).toBe(a('sk-ant-x'));
+    expect(a('sk-ant-x')).toMatch(/^hmac:[0-9a-f]{8}$/);
+    expect(a('sk-ant-x')).not.toBe(b('sk-ant-x'));
+    expect(a('sk-ant-x')).not.toContain(createHash('sha256').update('sk-ant-x').digest('hex').slice(0, 8));
+    expect(() => keyedFingerprint(Buffer.alloc(8))).toThrow(/16 bytes/);
   });
 });

@@ -42,7 +42,8 @@ describe('remediation over HTTP', () => {
     const newId = buttonsOf(second).find((b) => b.actionId === 'approve')!.value;
     expect(newId).not.toBe(id);
     await click(w, 'approve', newId, 'U0BOB');
-    await threadFor(w, 'https://login.example.com/kiro');
+    await ephemeralFor(w, 'U0BOB', 'https://login.example.com/kiro');
+    await threadFor(w, 'sent privately to <@U0BOB>');
     // the approver completes the login: the proxy writes a fresh token
     const f = w.proxy.state.files.get('kiro-a.json')!;
     f.content = {
@@ -51,6 +52,17 @@ describe('remediation over HTTP', () => {
       last_refresh: new Date().toISOString(),
     };
     await updateFor(w, 'Verified', 15_000);
+    // the login URL went to the approver alone: no message in the channel or its thread carries it
+    const visible = w.h.slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' || c.method === 'chat.update',
+    );
+    expect(JSON.stringify(visible.map((c) => c.args))).not.toContain('login.example.com');
+    const prompts = w.h.slack
+      .callsTo('chat.postEphemeral')
+      .filter((c) => blocksText(c).includes('login.example.com'));
+    expect(prompts.map((c) => c.args.user)).toEqual(['U0BOB']);
+    expect(String(prompts[0]?.args.text)).toContain(':key: <@U0BOB>, complete the kiro login');
+    expect(w.h.logs()).not.toContain('login.example.com');
     expect(w.proxy.callsTo('/v0/management/get-auth-status').length).toBeGreaterThan(1);
     expect(refreshCalls()).toBe(1);
   });

@@ -100,7 +100,7 @@ describe('/auth-audit', () => {
     );
     const newId = buttonsOf(second).find((b) => b.actionId === 'approve')?.value ?? '';
     await click(w, 'approve', newId, 'U0BOB');
-    await threadFor(w, 'https://login.example.com/kiro');
+    await ephemeralFor(w, 'U0BOB', 'https://login.example.com/kiro');
     const f = w.proxy.state.files.get('kiro-a.json')!;
     f.content = {
       ...f.content,
@@ -111,13 +111,15 @@ describe('/auth-audit', () => {
 
     const events = await w.h.bot.store.listAudit({ correlationId: newId, limit: 500 });
     expect(JSON.stringify(events)).not.toContain('login.example.com');
-    expect(events.filter((e) => e.kind === 'message.thread').map((e) => e.data.loginPrompt)).toContain('url');
+    expect(events.filter((e) => e.kind === 'message.ephemeral').map((e) => e.data.loginPrompt)).toContain(
+      'url',
+    );
     await w.h.command('/auth-audit', newId, {
       user: 'U0BOB',
       responseUrl: w.h.slack.responseUrl('audit-login'),
     });
     const one = await w.h.slack.waitFor((c) => c.method === 'response_url' && c.args.id === 'audit-login');
-    expect(JSON.stringify(one.args.blocks)).toContain('message.thread');
+    expect(JSON.stringify(one.args.blocks)).toContain('message.ephemeral');
     expect(JSON.stringify(one.args)).not.toContain('login.example.com');
   });
 

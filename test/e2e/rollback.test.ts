@@ -166,7 +166,7 @@ describe('/auth-rollback over HTTP', () => {
     const request = blocksText(call);
     expect(buttonsOf(call).map((b) => b.text)).toEqual(['Approve', 'Deny']);
     expect(request).toContain('Config blocks it changes');
-    expect(request).toMatch(/api-keys\[sha256:[0-9a-f]{8}\]/);
+    expect(request).toMatch(/api-keys\[hmac:[0-9a-f]{8}\]/);
     expect(request).toContain('https://claude-proxy.internal');
     expect(request).toContain('https://api.anthropic.com');
     expect(request).toContain('remote-management');

@@ -87,8 +87,9 @@ export type FakeFault =
   | { kind: 'down' }
   /** Accepts the request and never answers. */
   | { kind: 'hang'; scope?: FaultScope }
-  /** Answers `status` (default 500) for the next `times` calls in scope, then behaves normally. */
-  | { kind: 'status'; status?: number; times: number; scope?: FaultScope }
+  /** Answers `status` (default 500) for the next `times` calls in scope, then behaves normally; `body` is
+   * the answer (a string is sent as text/plain, anything else as JSON; default `{"error":"internal error"}`). */
+  | { kind: 'status'; status?: number; times: number; scope?: FaultScope; body?: unknown }
   /** Destroys the socket without an answer for the next `times` calls (default: always). */
   | { kind: 'drop'; times?: number; scope?: FaultScope }
   /** 200 with a body that is not JSON. */
@@ -238,7 +239,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         case 'status':
           if (faultCount < fault.times) {
             faultCount++;
-            return send(fault.status ?? 500, { error: 'internal error' }, versionHeader());
+            return send(fault.status ?? 500, fault.body ?? { error: 'internal error' }, versionHeader());
           }
           break;
         case 'non-json':

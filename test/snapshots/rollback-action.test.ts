@@ -112,6 +112,7 @@ describe('rollback action', () => {
     const snap = await setup();
     const failing = {
       getSnapshot: (id: string) => snapshotter.getSnapshot(id),
+      fingerprinter: () => snapshotter.fingerprinter(),
       snapshotNow: async () => {
         throw new AppError('store_error', 'The store could not write: disk full');
       },

@@ -7,7 +7,7 @@ import { parseRollbackCommand } from '../../src/slack/commands/rollback.js';
 import { findBlockKitViolations, LIMITS } from '../../src/slack/views/limits.js';
 import { rollbackResultText, rollbackSections } from '../../src/slack/views/rollback.js';
 import { snapshotsView } from '../../src/slack/views/snapshots.js';
-import { leakedSecrets, SECRET_CONFIG } from '../domain/config/secrets.js';
+import { TEST_FINGERPRINT as fingerprint, leakedSecrets, SECRET_CONFIG } from '../domain/config/secrets.js';
 
 describe('parseRollbackCommand', () => {
   it.each([
@@ -64,6 +64,7 @@ describe('rollbackSections', () => {
     const plan = planRollback(
       SECRET_CONFIG,
       'api-keys: [x]\nlogging-to-file: true\nremote-management: {secret-key: k}\n',
+      fingerprint,
     );
     const sections = rollbackSections({
       snapshotId: '20260829-101500-ab12',
@@ -76,14 +77,14 @@ describe('rollbackSections', () => {
     const text = sections.join('\n');
     expect(text).toContain('*Config blocks it changes:* `api-keys`, `claude-api-key`');
     expect(text).toContain('`logging-to-file`');
-    expect(text).toContain('sha256:');
+    expect(text).toContain('hmac:');
     expect(leakedSecrets(text)).toEqual([]);
     for (const s of sections) expect(s.length).toBeLessThanOrEqual(LIMITS.sectionText);
   });
 
   it('cuts a huge diff at a line boundary and says how much is left', () => {
     const keys = Array.from({ length: 400 }, (_, i) => `client-key-number-${i}`);
-    const plan = planRollback(`api-keys: [${keys.join(', ')}]\n`, 'api-keys: []\n');
+    const plan = planRollback(`api-keys: [${keys.join(', ')}]\n`, 'api-keys: []\n', fingerprint);
     const sections = rollbackSections({
       snapshotId: 'x',
       snapshotTakenAt: 0,

@@ -11,7 +11,7 @@ export interface ReloginOptions {
   pollIntervalMs: number;
   timeoutMs: number;
   method?: string | undefined;
-  /** Called with the login URL / device code for the approver (posted in the request's thread). */
+  /** Called with the login URL / device code, for the approver alone (sent privately, never to the thread). */
   onPrompt: (prompt: LoginPrompt) => Promise<void>;
 }
 

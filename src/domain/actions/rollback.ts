@@ -16,6 +16,7 @@ import {
 import { formatBlockDiffs } from '../config/diff.js';
 import { fingerprintConfig } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
+import type { Fingerprint } from '../redact.js';
 import { notInTime, pollEnd, within } from './budget.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
 import { runCanary } from './verify.js';
@@ -28,6 +29,8 @@ export interface SnapshotAccess {
   getSnapshot(id: string): Promise<Snapshot | null>;
   /** Stores `content` as a snapshot (deduped against the newest) and returns the snapshot holding it. */
   snapshotNow(reason: string, content?: string): Promise<{ snapshot: Snapshot }>;
+  /** How secrets in a diff are shown: this installation's keyed fingerprint. */
+  fingerprinter(): Promise<Fingerprint>;
 }
 
 /** What a rollback request remembers (JSON, no secrets: the diff is masked). */
@@ -64,7 +67,7 @@ export async function prepareRollback(
   snapshotId: string,
 ): Promise<PreparedRollback> {
   const snapshot = await loadSnapshot(snapshots, snapshotId);
-  const plan = planRollback(snapshot.content, await client.getConfigYaml());
+  const plan = planRollback(snapshot.content, await client.getConfigYaml(), await snapshots.fingerprinter());
   if (plan.changedBlocks.length === 0 && plan.otherChangedBlocks.length === 0) {
     throw new AppError(
       'conflict',
@@ -151,7 +154,7 @@ export async function executeRollback(
       summary: `The pre-rollback snapshot failed (${describeError(err).message}); nothing was changed, since without it the rollback could not be undone.`,
     };
   }
-  const plan = planRollback(snapshot.content, live);
+  const plan = planRollback(snapshot.content, live, await snapshots.fingerprinter());
   try {
     const put = await client.putConfigYaml(plan.yaml);
     const note = put.persisted

@@ -1,6 +1,8 @@
 // Structural diff of the auth/provider blocks: YAML parsed, per block, per list item (entries matched by
 // `name` / `api-key` / `base-url` when those identify them, else by position). Values are masked before
 // they are compared, so no diff ever carries a secret. Pure.
+
+import type { Fingerprint } from '../redact.js';
 import { type ConfigMap, extractAuthBlocks, normalizeValue, sameValue } from './blocks.js';
 import { maskBlock } from './mask.js';
 
@@ -114,15 +116,15 @@ function diffValues(path: string, a: unknown, b: unknown, out: ValueChange[]): v
  * What changes in the auth/provider blocks when the config goes from `from` to `to` (for a rollback:
  * from the live config to the snapshot). Blocks sorted by name; every value masked.
  */
-export function diffConfigBlocks(from: ConfigMap, to: ConfigMap): BlockDiff[] {
+export function diffConfigBlocks(from: ConfigMap, to: ConfigMap, fp: Fingerprint): BlockDiff[] {
   const a = extractAuthBlocks(from);
   const b = extractAuthBlocks(to);
   const out: BlockDiff[] = [];
   for (const block of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     if (sameValue(a[block], b[block])) continue;
     const changes: ValueChange[] = [];
-    const before = normalizeValue(maskBlock(block, a[block]));
-    const after = normalizeValue(maskBlock(block, b[block]));
+    const before = normalizeValue(maskBlock(block, a[block], fp));
+    const after = normalizeValue(maskBlock(block, b[block], fp));
     diffValues(block, before, after, changes);
     const kind: ChangeKind = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
     out.push({ block, kind, changes });

@@ -3,6 +3,7 @@
 // and key order survive. Pure: text in, text and a masked diff out.
 import { isMap, parseDocument } from 'yaml';
 import { AppError } from '../../errors.js';
+import type { Fingerprint } from '../redact.js';
 import { type ConfigMap, changedOtherBlocks, parseConfigYaml, REMOTE_MANAGEMENT } from './blocks.js';
 import { type BlockDiff, diffConfigBlocks } from './diff.js';
 import { fingerprintConfig } from './fingerprint.js';
@@ -53,11 +54,12 @@ export function carryRemoteManagement(snapshotYaml: string, liveYaml: string): s
   return snapshot.toString({ lineWidth: 0 });
 }
 
-export function planRollback(snapshotYaml: string, liveYaml: string): RollbackPlan {
+/** `fp` fingerprints the secrets shown in the diff (the installation's keyed fingerprint). */
+export function planRollback(snapshotYaml: string, liveYaml: string, fp: Fingerprint): RollbackPlan {
   const yaml = carryRemoteManagement(snapshotYaml, liveYaml);
   const live = parseConfigYaml(liveYaml, 'The live config.yaml');
   const target = parseConfigYaml(yaml, 'The snapshot');
-  const changes = diffConfigBlocks(live, target);
+  const changes = diffConfigBlocks(live, target, fp);
   return {
     yaml,
     changes,

@@ -57,7 +57,10 @@ export function checkView(result: CheckResult): CheckView {
   });
   const word =
     result.confirmed === true ? 'confirmed' : result.confirmed === false ? 'not confirmed' : 'cannot check';
-  return { text: truncate(`Check ${result.row}: ${word}. ${result.summary}`, LIMITS.fallbackText), blocks };
+  return {
+    text: truncate(escapeMrkdwn(`Check ${result.row}: ${word}. ${result.summary}`), LIMITS.fallbackText),
+    blocks,
+  };
 }
 
 export function checkErrorView(row: string, d: ErrorDescription): CheckView {
@@ -65,7 +68,7 @@ export function checkErrorView(row: string, d: ErrorDescription): CheckView {
   if (d.runbook) lines.push(`*Runbook:* \`${inline(d.runbook, 60)}\``);
   if (d.hint) lines.push(inline(d.hint, 800));
   return {
-    text: truncate(`Check ${row}: ${d.message}`, LIMITS.fallbackText),
+    text: truncate(escapeMrkdwn(`Check ${row}: ${d.message}`), LIMITS.fallbackText),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(`Check: ${row}`, LIMITS.headerText) } },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), LIMITS.sectionText) } },

@@ -24,10 +24,8 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, Math.max(0, max - ELLIPSIS.length))}${ELLIPSIS}`;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+// the one mrkdwn escaper (src/slack/mrkdwn.ts), re-exported for the views that import it from here
+export { escapeMrkdwn } from '../mrkdwn.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,7 @@
-// Thread replies under a request: alternatives to offer, login prompts, step results. Pure.
+// Thread replies under a request: alternatives to offer, login notes, step results; the approver's private
+// login prompt. Pure.
 import type { Alternative } from '../../domain/actions/alternatives.js';
+import { md, trusted } from '../mrkdwn.js';
 import { escapeMrkdwn, LIMITS, truncate } from './limits.js';
 import type { SlackMessage } from './request.js';
 
@@ -59,21 +61,39 @@ export function renderAlternatives(
     });
   }
   return {
-    text: `No management refresh route on build ${version ?? 'unknown'}; alternatives offered.`,
+    text: `No management refresh route on build ${escapeMrkdwn(version ?? 'unknown')}; alternatives offered.`,
     blocks,
   };
 }
 
+/**
+ * The login URL / device code, for the approver's eyes only (sent as an ephemeral message): whoever opens
+ * the URL first completes the login with their own account, so it never goes into the channel.
+ */
 export function renderLoginPrompt(
   provider: string,
   approver: string | null,
   url: string | undefined,
   code: string | undefined,
 ): SlackMessage {
-  const who = approver ? `<@${approver}>, ` : '';
-  const parts = [`:key: ${who}complete the ${escapeMrkdwn(provider)} login:`];
-  if (url) parts.push(`open ${url}`);
-  if (code) parts.push(`and enter the code \`${escapeMrkdwn(code)}\``);
+  const who = approver ? md`<@${approver}>, ` : '';
+  const parts = [md`:key: ${trusted(who)}complete the ${provider} login (only you can see this message):`];
+  if (url) parts.push(md`open ${url}`);
+  if (code) parts.push(md`and enter the code \`${code}\``);
   parts.push('. The bot is polling the login status and will verify when it completes.');
   return renderText(parts.join(' ').replace(' .', '.'));
+}
+
+/** What the thread says instead of the login URL: who received it, privately. */
+export function renderLoginSentPrivately(provider: string, approver: string): SlackMessage {
+  return renderText(
+    md`:key: The ${provider} login link was sent privately to <@${approver}>. The bot is polling the login status and will verify when it completes.`,
+  );
+}
+
+/** When there is no approver to send the login link to: the thread says so and shows no link. */
+export function renderLoginWithheld(provider: string): SlackMessage {
+  return renderText(
+    md`:warning: The ${provider} login link was not posted: it can only go privately to the approver, and this request has none.`,
+  );
 }

@@ -142,7 +142,7 @@ export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] =
   }
   blocks.push({ type: 'context', elements: [mrkdwn(`Request \`${request.id}\``)] });
   const text = truncate(
-    `${title}, requested by <@${request.requester}>: ${stateLabel(request)}`,
+    `${escapeMrkdwn(title)}, requested by <@${request.requester}>: ${stateLabel(request)}`,
     LIMITS.fallbackText,
   );
   return { text, blocks };

@@ -37,7 +37,7 @@ export function rollbackSections(p: RollbackParams): string[] {
       `*Other keys it changes (values not shown):* ${p.otherChangedBlocks.map((b) => `\`${escapeMrkdwn(b)}\``).join(', ')}`,
     );
   head.push(
-    '`remote-management` is kept from the live config. Secret values are shown as `sha256:` fingerprints.',
+    '`remote-management` is kept from the live config. Secret values are shown as `hmac:` fingerprints (keyed per installation).',
   );
   const sections = [head.join('\n')];
   if (p.diff.length)

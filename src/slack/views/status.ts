@@ -144,7 +144,7 @@ export function statusView(
   if (buttons) blocks.push(buttons);
   if (options.readAt !== undefined) blocks.push(context(readAtText(options.readAt)));
   const text = report.server.error
-    ? `Proxy status: ${report.server.error.message}`
+    ? `Proxy status: ${escapeMrkdwn(report.server.error.message)}`
     : `Proxy status: ${creds.length} credential(s), ${bad.length} with problems.`;
   return { text: truncate(text, LIMITS.fallbackText), blocks };
 }
@@ -156,7 +156,7 @@ export function statusErrorView(d: ErrorDescription, options: { url?: string } =
   if (d.runbook) lines.push(`*Runbook:* \`${inline(d.runbook, 60)}\``);
   if (d.hint) lines.push(inline(d.hint, 800));
   return {
-    text: truncate(`Proxy status: ${d.message}`, LIMITS.fallbackText),
+    text: truncate(`Proxy status: ${escapeMrkdwn(d.message)}`, LIMITS.fallbackText),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Proxy status' } },
       section(lines.join('\n')),

@@ -7,8 +7,7 @@ import {
 } from '../../../src/domain/config/blocks.js';
 import { diffConfigBlocks, formatBlockDiffs } from '../../../src/domain/config/diff.js';
 import { fingerprintConfigYaml } from '../../../src/domain/config/fingerprint.js';
-import { fingerprint } from '../../../src/domain/redact.js';
-import { leakedSecrets, OTHER_CONFIG, SECRET_CONFIG } from './secrets.js';
+import { TEST_FINGERPRINT as fingerprint, leakedSecrets, OTHER_CONFIG, SECRET_CONFIG } from './secrets.js';
 
 const cfg = (yaml: string) => parseConfigYaml(yaml);
 
@@ -55,7 +54,7 @@ describe('auth/provider blocks', () => {
 
 describe('diffConfigBlocks', () => {
   it('reports a list entry added to api-keys by its fingerprint', () => {
-    const d = diffConfigBlocks(cfg('api-keys: [k-one]'), cfg('api-keys: [k-one, k-two]'));
+    const d = diffConfigBlocks(cfg('api-keys: [k-one]'), cfg('api-keys: [k-one, k-two]'), fingerprint);
     expect(d).toEqual([
       {
         block: 'api-keys',
@@ -69,6 +68,7 @@ describe('diffConfigBlocks', () => {
     const d = diffConfigBlocks(
       cfg('claude-api-key:\n  - api-key: A1\n    base-url: https://a\n  - api-key: B2\n'),
       cfg('claude-api-key:\n  - api-key: B2\n  - api-key: A1\n    base-url: https://b\n'),
+      fingerprint,
     );
     expect(d[0]?.changes).toEqual([
       {
@@ -84,6 +84,7 @@ describe('diffConfigBlocks', () => {
     const d = diffConfigBlocks(
       cfg('openai-compatibility:\n  - name: or\n    models: [{name: m1}]\n'),
       cfg('openai-compatibility:\n  - name: or\n    models: [{name: m1}, {name: m2}]\n  - name: new\n'),
+      fingerprint,
     );
     const lines = formatBlockDiffs(d);
     expect(lines).toContain('  + openai-compatibility[or].models[m2]: {"name":"m2"}');
@@ -91,7 +92,11 @@ describe('diffConfigBlocks', () => {
   });
 
   it('reports added and removed blocks', () => {
-    const d = diffConfigBlocks(cfg('proxy-url: http://p\n'), cfg('routing: {strategy: fill-first}\n'));
+    const d = diffConfigBlocks(
+      cfg('proxy-url: http://p\n'),
+      cfg('routing: {strategy: fill-first}\n'),
+      fingerprint,
+    );
     expect(d.map((b) => [b.block, b.kind])).toEqual([
       ['proxy-url', 'removed'],
       ['routing', 'added'],
@@ -103,6 +108,7 @@ describe('diffConfigBlocks', () => {
       diffConfigBlocks(
         cfg('port: 1\nremote-management: {secret-key: a}\napi-keys: [x]'),
         cfg('port: 2\nremote-management: {secret-key: b}\napi-keys: [x]'),
+        fingerprint,
       ),
     ).toEqual([]);
   });
@@ -114,7 +120,7 @@ describe('diffConfigBlocks', () => {
       ['{}', SECRET_CONFIG],
       [SECRET_CONFIG, '{}'],
     ] as const) {
-      const d = diffConfigBlocks(cfg(a), cfg(b));
+      const d = diffConfigBlocks(cfg(a), cfg(b), fingerprint);
       const text = `${JSON.stringify(d)}\n${formatBlockDiffs(d).join('\n')}`;
       expect(leakedSecrets(text)).toEqual([]);
       expect(text).not.toContain('$2a$10$');

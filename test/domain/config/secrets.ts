@@ -1,4 +1,5 @@
 // A config.yaml full of secrets of every shape, and the list of those secrets, for "never leaks" tests.
+import { keyedFingerprint } from '../../../src/domain/redact.js';
 export const SECRETS = [
   'sk-live-client-key-0001',
   'plain-client-key-0002',
@@ -71,3 +72,6 @@ request-retry: 1
 export function leakedSecrets(text: string): string[] {
   return SECRETS.filter((s) => text.includes(s));
 }
+
+/** A keyed fingerprint with a fixed test key (the bot's key is random per installation, kept in the store). */
+export const TEST_FINGERPRINT = keyedFingerprint(Buffer.alloc(32, 7));
