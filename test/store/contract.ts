@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/types.js';
 export { newRequest, newSnapshot, T0 } from './fixtures.js';
 
 import { coordinationContract } from './contract-coordination.js';
+import { decisionContract } from './contract-decisions.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
 
@@ -43,5 +44,6 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
 
   requestContract(name, ctx);
   coordinationContract(name, ctx);
+  decisionContract(name, ctx);
   snapshotContract(name, ctx);
 }
