@@ -43,7 +43,10 @@ async function finish(
     }),
   );
   await retryWrite(ctx, 'finish execution', () => ctx.store.finishExecution(request.id, state, now));
-  await s.audit(`request.${state}`, null, { ...result });
+  // a request moved on meanwhile (interrupted while this replica was paused or stopping) keeps its state:
+  // the late result is recorded as such, never as the request's outcome
+  if (done) await s.audit(`request.${state}`, null, { ...result });
+  else await s.audit('execution.late_result', null, { ...result, state });
   if (done) await refreshMessage(ctx, s, done);
   // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
   return done !== null;
@@ -172,6 +175,21 @@ export async function runExecution(
   }
 }
 
+/**
+ * False when the request is no longer running: another replica found this one's liveness lease lapsed
+ * (a pause, a stall) and marked it interrupted, and said so in the thread. Then nothing more is reported.
+ */
+async function stillRunning(ctx: EngineContext, request: ApprovalRequest): Promise<boolean> {
+  const current = await ctx.store.getRequest(request.id);
+  if (current?.state === 'running') return true;
+  ctx.logger.warn(
+    { requestId: request.id, state: current?.state },
+    'execution result arrived after it was interrupted',
+  );
+  await scope(ctx, request.id).audit('execution.late_result', null, { state: current?.state ?? null });
+  return false;
+}
+
 async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
   const s = scope(ctx, approved.id);
   const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
@@ -204,6 +222,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     const before = await readTargetState(s.client, target);
     const outcome = await act(ctx, s, running, deps);
     await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });
+    if (!(await stillRunning(ctx, running))) return;
     if (outcome.kind === 'route_missing') {
       if (
         !(await finish(ctx, s, running, 'failed', {
