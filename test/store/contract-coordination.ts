@@ -129,11 +129,11 @@ export function coordinationContract(name: string, ctx: ContractContext): void {
 
     it('lets the owner renew its lease, which keeps others out past the first term', async () => {
       const store = await fresh();
-      expect(await store.tryLease('sweep', 'a', 400)).toBe(true);
-      await pause(250);
-      expect(await store.tryLease('sweep', 'a', 400)).toBe(true);
-      await pause(250); // past the first term, inside the renewed one
-      expect(await store.tryLease('sweep', 'b', 400)).toBe(false);
+      expect(await store.tryLease('sweep', 'a', 1000)).toBe(true);
+      await pause(600);
+      expect(await store.tryLease('sweep', 'a', 1000)).toBe(true);
+      await pause(600); // past the first term, inside the renewed one
+      expect(await store.tryLease('sweep', 'b', 1000)).toBe(false);
     });
 
     it('gives a free lease to exactly one of many concurrent contenders', async () => {
