@@ -8,7 +8,7 @@
 // The heartbeat also interrupts this replica's own executions that are no longer in flight (their final
 // store write failed), and approved requests that were never claimed (a crash or store error right
 // after the approval).
-import type { Execution } from '../store/types.js';
+import type { ApprovalRequest, Execution } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, scope } from './context.js';
 
 /** How long a replica counts as alive after its last heartbeat (default; ApprovalEngineDeps.liveness). */
@@ -107,4 +107,24 @@ export async function interruptOwn(ctx: EngineContext): Promise<number> {
     if (execution.owner === ctx.replicaId && (await interruptOwnExecution(ctx, execution))) count++;
   }
   return count;
+}
+
+/**
+ * False when the request is no longer running: another replica found this one's liveness lease lapsed
+ * (a pause, a stall) and marked it interrupted, and said so in the thread. Then nothing more is reported
+ * (`late` names what the audit trail records: a result that came too late, or a change not started).
+ */
+export async function stillRunning(
+  ctx: EngineContext,
+  request: ApprovalRequest,
+  late: 'execution.late_result' | 'execution.not_started' = 'execution.late_result',
+): Promise<boolean> {
+  const current = await ctx.store.getRequest(request.id);
+  if (current?.state === 'running') return true;
+  ctx.logger.warn(
+    { requestId: request.id, state: current?.state },
+    'execution was interrupted by another replica meanwhile; reporting nothing more',
+  );
+  await scope(ctx, request.id).audit(late, null, { state: current?.state ?? null });
+  return false;
 }

@@ -10,6 +10,7 @@ import { describeChecks } from '../slack/views/request.js';
 import { renderAlternatives, renderLoginPrompt } from '../slack/views/request-thread.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
+import { stillRunning } from './recover.js';
 import { paramsOf, type RequestResult } from './request-data.js';
 
 /** How often a final store write is tried, and the pause before each retry (times the attempt number). */
@@ -175,21 +176,6 @@ export async function runExecution(
   }
 }
 
-/**
- * False when the request is no longer running: another replica found this one's liveness lease lapsed
- * (a pause, a stall) and marked it interrupted, and said so in the thread. Then nothing more is reported.
- */
-async function stillRunning(ctx: EngineContext, request: ApprovalRequest): Promise<boolean> {
-  const current = await ctx.store.getRequest(request.id);
-  if (current?.state === 'running') return true;
-  ctx.logger.warn(
-    { requestId: request.id, state: current?.state },
-    'execution result arrived after it was interrupted',
-  );
-  await scope(ctx, request.id).audit('execution.late_result', null, { state: current?.state ?? null });
-  return false;
-}
-
 async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
   const s = scope(ctx, approved.id);
   const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
@@ -220,6 +206,9 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     await beforeMutation(ctx, s, running);
     // --- end plugged actions ---
     const before = await readTargetState(s.client, target);
+    // the last moment to learn that this execution was taken away (this replica was paused past its
+    // lease): then another change may already run on the target, so this one must not start
+    if (!(await stillRunning(ctx, running, 'execution.not_started'))) return;
     const outcome = await act(ctx, s, running, deps);
     await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });
     if (!(await stillRunning(ctx, running))) return;
