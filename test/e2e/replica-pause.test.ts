@@ -15,7 +15,7 @@ import { startPostgres, type TestPostgres, testDatabases } from '../setup/postgr
 import { BOT_TOKEN } from './harness.js';
 import { type Replica, spawnReplica } from './spawn-replica.js';
 
-const LEASE_MS = 2000;
+const LEASE_MS = 3000;
 const POLICY = `
 channels: [C0INCIDENT]
 approvers: { users: [U0APP1, U0APP2, U0APP3] }
