@@ -38,6 +38,8 @@ export interface BotOptions {
   now?: () => number;
   /** Lifecycle (issue 6): how long stop() waits for running executions (default 10 s). */
   drainTimeoutMs?: number;
+  /** Liveness lease and heartbeat of this replica (default 30 s / 10 s; tests shorten them). */
+  liveness?: { leaseMs: number; heartbeatMs: number };
 }
 
 export interface RunningBot {
@@ -165,6 +167,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     onSlackRateLimited: (method) => metrics.slackRateLimited(method),
     ...rollback,
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
+    ...(options.liveness ? { liveness: options.liveness } : {}),
   });
 
   const responder = createResponder();

@@ -138,23 +138,11 @@ export async function castVote(
     }
   }
   const at = ctx.now();
-  if (
-    !(await ctx.store.castVote({ requestId: request.id, userId: input.userId, decision: input.decision, at }))
-  ) {
+  if (input.decision === 'deny') return deny(ctx, s, input, at, refuse);
+  if (!(await ctx.store.castVote({ requestId: request.id, userId: input.userId, decision: 'approve', at }))) {
     return refuse('already_voted', 'You have already voted on this request.');
   }
   await s.audit('vote.cast', input.userId, { decision: input.decision });
-  if (input.decision === 'deny') {
-    const denied = await ctx.store.transition(request.id, ['pending'], 'denied', at, {
-      decidedBy: input.userId,
-      decidedAt: at,
-    });
-    if (!denied) return lateClick(ctx, s, input);
-    await s.audit('request.denied', input.userId, {});
-    await refreshMessage(ctx, s, denied);
-    await reply(s, denied, `:no_entry_sign: Denied by <@${input.userId}>. Nothing was changed.`);
-    return 'denied';
-  }
   const approvals = countApprovals(await ctx.store.listVotes(request.id));
   if (approvals < request.approvalsRequired) {
     const current = (await ctx.store.getRequest(request.id)) ?? request;
@@ -166,10 +154,9 @@ export async function castVote(
     );
     return 'counted';
   }
-  const approved = await ctx.store.transition(request.id, ['pending'], 'approved', at, {
-    decidedBy: input.userId,
-    decidedAt: at,
-  });
+  // one conditional write: still pending, not expired now (after the target re-read above), no deny
+  // vote, enough approve votes; a deny recorded at any moment before it wins
+  const approved = await ctx.store.approveRequest(request.id, ctx.now(), input.userId);
   if (!approved) return lateClick(ctx, s, input);
   await s.audit('request.approved', input.userId, { approvals });
   // claim before any Slack I/O (its retries can take minutes): an approved request never waits unclaimed
@@ -187,21 +174,47 @@ export async function castVote(
   return 'approved';
 }
 
-/** Someone else's click won the race: explain what happened instead. */
+/**
+ * A deny: the vote and the move to denied are one atomic store write, so a deny that is recorded is
+ * final (no approval can pass after it, and no store failure can leave the vote without the denial).
+ */
+async function deny(
+  ctx: EngineContext,
+  s: Scoped,
+  input: VoteInput,
+  at: number,
+  refuse: (code: string, message: string) => Promise<VoteOutcome>,
+): Promise<VoteOutcome> {
+  const vote = { requestId: input.requestId, userId: input.userId, decision: 'deny' as const, at };
+  const denied = await ctx.store.denyRequest(vote);
+  if (!denied) {
+    const votes = await ctx.store.listVotes(input.requestId);
+    if (votes.some((v) => v.userId === input.userId))
+      return refuse('already_voted', 'You have already voted on this request.');
+    return lateClick(ctx, s, input);
+  }
+  await s.audit('vote.cast', input.userId, { decision: 'deny' });
+  await s.audit('request.denied', input.userId, {});
+  await refreshMessage(ctx, s, denied);
+  await reply(s, denied, `:no_entry_sign: Denied by <@${input.userId}>. Nothing was changed.`);
+  return 'denied';
+}
+
+/** Someone else's click (or the clock) won the race: explain what happened instead. */
 async function lateClick(ctx: EngineContext, s: Scoped, input: VoteInput): Promise<VoteOutcome> {
   const current = await ctx.store.getRequest(input.requestId);
-  if (current) {
-    const d = decideVote(
-      current,
-      [],
-      { userId: input.userId, decision: input.decision, memberOf: [] },
-      ctx.policy,
-      ctx.now(),
-    );
-    if (d.kind === 'refuse') {
-      await s.audit('vote.refused', input.userId, { decision: input.decision, code: d.code });
-      await tell(s, input.channel, input.userId, `:no_entry: ${d.message}`);
-    }
+  if (!current) return 'refused';
+  const d = decideVote(
+    current,
+    [],
+    { userId: input.userId, decision: input.decision, memberOf: [] },
+    ctx.policy,
+    ctx.now(),
+  );
+  if (d.kind === 'refuse') {
+    if (d.code === 'expired') await expireRequest(ctx, s, current);
+    await s.audit('vote.refused', input.userId, { decision: input.decision, code: d.code });
+    await tell(s, input.channel, input.userId, `:no_entry: ${d.message}`);
   }
   return 'refused';
 }

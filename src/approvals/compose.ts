@@ -41,6 +41,8 @@ export interface ApprovalWiringDeps {
   // --- end plugged actions ---
   /** Lifecycle (issue 6): how long stop() waits for running executions before marking them interrupted (default 10 s). */
   drainTimeoutMs?: number;
+  /** Liveness lease and heartbeat of this replica (default 30 s / 10 s). */
+  liveness?: ApprovalEngineDeps['liveness'];
   /** Slack API errors and rate limits seen by the messenger (metrics). */
   onSlackError?: (method: string, error: string) => void;
   onSlackRateLimited?: (method: string) => void;
@@ -112,6 +114,7 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
         ...(deps.login ? { login: deps.login } : {}),
         ...(deps.plugins ? { plugins: deps.plugins } : {}), // rollback (issue 5)
         ...(deps.beforeMutation ? { beforeMutation: deps.beforeMutation } : {}), // issue 5
+        ...(deps.liveness ? { liveness: deps.liveness } : {}),
       });
       registerRefreshCommand(app, { engine, logger });
       registerApprovalActions(app, { engine, logger });

@@ -17,6 +17,11 @@ export interface TimingOptions {
   deadline?: number;
 }
 
+export interface Liveness {
+  leaseMs: number;
+  heartbeatMs: number;
+}
+
 export interface ApprovalEngineDeps {
   store: Store;
   client: ManagementClient;
@@ -36,6 +41,8 @@ export interface ApprovalEngineDeps {
   login?: TimingOptions;
   /** Route probes for alternatives (default: harmless probes over the client). */
   probes?: RouteProbes;
+  /** Liveness lease length and heartbeat period (default 30 s / 10 s; tests shorten them). */
+  liveness?: Liveness;
   // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
   /** Actions plugged in from outside the engine (rollback: src/snapshots/rollback-action.ts). */
   plugins?: ActionPlugin[];
@@ -58,6 +65,7 @@ export interface EngineContext {
   verify: TimingOptions;
   login: TimingOptions;
   probes: RouteProbes | undefined;
+  liveness: Liveness;
   baseClient: ManagementClient;
   baseMessenger: Messenger;
   /** Runs work after the caller returns; tracked so shutdown and tests can wait for it. */

@@ -6,7 +6,7 @@ import type { CredentialState } from '../domain/approvals/fingerprint.js';
 import { fingerprintTarget } from '../domain/approvals/fingerprint.js';
 import { unreachableQuorum } from '../domain/approvals/policy.js';
 import { formatWhen } from '../domain/approvals/vote.js';
-import { describeError, formatError } from '../errors.js';
+import { AppError, describeError, formatError } from '../errors.js';
 import { md } from '../slack/mrkdwn.js';
 import { renderRequest } from '../slack/views/request.js';
 import type { ActionName, ApprovalRequest } from '../store/types.js';
@@ -68,6 +68,42 @@ async function refuse(
   return { ok: false, reason };
 }
 
+/** An open request that blocks a new one: same action on the target, or anything approved or running on it. */
+async function findClash(
+  ctx: EngineContext,
+  action: ActionName,
+  target: string,
+): Promise<ApprovalRequest | undefined> {
+  const active = await ctx.store.listRequests({ states: ['pending', 'approved', 'running'], limit: 200 });
+  return active.find((r) => r.target === target && (r.action === action || r.state !== 'pending'));
+}
+
+const clashReason = (clash: ApprovalRequest, provider: string) =>
+  `Request \`${clash.id}\` (${clash.action}, ${clash.state}) is already open for ${provider}; one change per target at a time.`;
+
+/**
+ * The store refused the insert because a request for the same action and target was opened meanwhile
+ * (the unique index decides between concurrent creates): answer as if the check above had seen it.
+ */
+async function refuseLostRace(
+  ctx: EngineContext,
+  s: Scoped,
+  input: NewRequestInput,
+  target: string,
+  err: unknown,
+): Promise<CreateResult> {
+  if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
+  const clash = await findClash(ctx, input.action, target);
+  return refuse(
+    ctx,
+    s,
+    input,
+    clash
+      ? clashReason(clash, input.provider)
+      : `Another ${input.action} request for ${input.provider} was opened at the same moment; one change per target at a time.`,
+  );
+}
+
 export async function createRequest(ctx: EngineContext, input: NewRequestInput): Promise<CreateResult> {
   const id = ctx.newId();
   const s = scope(ctx, id);
@@ -104,23 +140,17 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
       `${input.action} of ${input.provider} is cooling down after request \`${last.id}\`; try again after ${formatWhen(until)} (policy \`cooldown\`).`,
     );
   }
-  const active = await ctx.store.listRequests({ states: ['pending', 'approved', 'running'], limit: 200 });
-  const clash = active.find(
-    (r) => r.target === target && (r.action === input.action || r.state !== 'pending'),
-  );
-  if (clash) {
-    return refuse(
-      ctx,
-      s,
-      input,
-      `Request \`${clash.id}\` (${clash.action}, ${clash.state}) is already open for ${input.provider}; one change per target at a time.`,
-    );
-  }
+  const clash = await findClash(ctx, input.action, target);
+  if (clash) return refuse(ctx, s, input, clashReason(clash, input.provider));
 
   // --- plugged actions (rollback, issue 5): the plugin reads its own target ---
   if (plugin) {
-    const opened = await openPluggedRequest(ctx, s, plugin, { ...input, id, target, now }, actionPolicy);
-    return opened.ok ? opened : refuse(ctx, s, input, opened.reason);
+    try {
+      const opened = await openPluggedRequest(ctx, s, plugin, { ...input, id, target, now }, actionPolicy);
+      return opened.ok ? opened : refuse(ctx, s, input, opened.reason);
+    } catch (err) {
+      return refuseLostRace(ctx, s, input, target, err);
+    }
   }
   // --- end plugged actions ---
   let states: CredentialState[];
@@ -156,19 +186,24 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     parentId: input.parentId ?? null,
     source: input.source ?? null,
   };
-  const request = await ctx.store.createRequest({
-    id,
-    action: input.action,
-    target,
-    params: params as unknown as Record<string, unknown>,
-    requester: input.userId,
-    channel: input.channel,
-    state: 'pending',
-    approvalsRequired: actionPolicy.approvals,
-    fingerprint: fingerprintTarget(states),
-    createdAt: now,
-    expiresAt: now + actionPolicy.ttlMs,
-  });
+  let request: ApprovalRequest;
+  try {
+    request = await ctx.store.createRequest({
+      id,
+      action: input.action,
+      target,
+      params: params as unknown as Record<string, unknown>,
+      requester: input.userId,
+      channel: input.channel,
+      state: 'pending',
+      approvalsRequired: actionPolicy.approvals,
+      fingerprint: fingerprintTarget(states),
+      createdAt: now,
+      expiresAt: now + actionPolicy.ttlMs,
+    });
+  } catch (err) {
+    return refuseLostRace(ctx, s, input, target, err);
+  }
   await s.audit('request.created', input.userId, {
     action: input.action,
     target,

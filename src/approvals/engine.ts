@@ -16,7 +16,7 @@ import {
 } from './context.js';
 import { type CreateResult, createRequest, type NewRequestInput } from './create-request.js';
 import { pluginRegistry } from './plugins.js';
-import { HEARTBEAT_MS, heartbeat, interruptOwn, recoverInterrupted } from './recover.js';
+import { HEARTBEAT_MS, heartbeat, interruptOwn, REPLICA_LEASE_MS, recoverInterrupted } from './recover.js';
 import { paramsOf } from './request-data.js';
 import { type FixInput, requestFix } from './request-fix.js';
 import { runExecution } from './run-execution.js';
@@ -77,6 +77,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     verify: deps.verify ?? { pollIntervalMs: 1000, timeoutMs: 8000 },
     login: deps.login ?? { pollIntervalMs: 2000, timeoutMs: 600_000 },
     probes: deps.probes,
+    liveness: deps.liveness ?? { leaseMs: REPLICA_LEASE_MS, heartbeatMs: HEARTBEAT_MS },
     baseClient: deps.client,
     baseMessenger: deps.messenger,
     plugins: pluginRegistry(deps.plugins), // plugged actions (rollback, issue 5)
@@ -156,7 +157,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
           void heartbeat(ctx)
             .then(() => recoverInterrupted(ctx))
             .catch((err: unknown) => deps.logger.warn({ err }, 'replica heartbeat failed'));
-        }, HEARTBEAT_MS);
+        }, ctx.liveness.heartbeatMs);
         lifeTimer.unref();
       }
       return recovered;

@@ -1,17 +1,19 @@
-// Lifecycle of executions across process deaths and shutdowns (issue 6).
-// Each engine keeps a liveness lease `replica:<id>` in the store. An execution still `running` whose
-// owner's lease has lapsed belongs to a dead process: it is marked interrupted and reported in its
-// thread. Taking the dead owner's lease is atomic, so with several replicas exactly one reports it.
+// Lifecycle of executions across process deaths and shutdowns.
+// Each engine keeps a liveness lease `replica:<id>` in the store, timed on the database clock; only its
+// owner ever writes it, so a replica that was merely late (paused, starved) renews it when it resumes.
+// An execution still `running` whose owner's lease has lapsed belongs to a dead process: one conditional
+// write on the execution (interruptAbandoned) marks it interrupted, so with several replicas exactly one
+// reports it, and the owner, should it come back, finds its request no longer running and reports nothing.
 // On a graceful stop, executions that did not finish within the drain time are interrupted the same way.
 // The heartbeat also interrupts this replica's own executions that are no longer in flight (their final
 // store write failed), and approved requests that were never claimed (a crash or store error right
 // after the approval).
-import type { Execution } from '../store/types.js';
+import type { ApprovalRequest, Execution } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, scope } from './context.js';
 
-/** How long a replica counts as alive after its last heartbeat. */
+/** How long a replica counts as alive after its last heartbeat (default; ApprovalEngineDeps.liveness). */
 export const REPLICA_LEASE_MS = 30_000;
-/** How often an engine renews its lease and looks for executions left by dead replicas. */
+/** How often an engine renews its lease and looks for executions left by dead replicas (default). */
 export const HEARTBEAT_MS = 10_000;
 
 /** How long an approved request may stay without an execution before it counts as interrupted. */
@@ -27,16 +29,16 @@ export const NEVER_RAN_REPLY =
   ':double_vertical_bar: *Interrupted*: the bot stopped after the approval and before running it, so nothing ' +
   'was changed. Request the change again if it is still needed.';
 
-/** Renews this replica's liveness lease. */
+/** Renews this replica's liveness lease (nobody else writes it, so the renewal always succeeds). */
 export async function heartbeat(ctx: EngineContext): Promise<void> {
-  await ctx.store.tryLease(replicaLease(ctx.replicaId), ctx.replicaId, ctx.now(), REPLICA_LEASE_MS);
+  const renewed = await ctx.store.tryLease(replicaLease(ctx.replicaId), ctx.replicaId, ctx.liveness.leaseMs);
+  if (!renewed) ctx.logger.warn({ replica: ctx.replicaId }, 'liveness lease held by another owner');
 }
 
-/** Marks one execution (and its request) interrupted; reports in the thread when this call moved it. */
+/** Marks one execution's request interrupted (its execution already is); reports when this call moved it. */
 async function interrupt(ctx: EngineContext, execution: Execution, by: string): Promise<boolean> {
   const now = ctx.now();
   const s = scope(ctx, execution.requestId);
-  await ctx.store.finishExecution(execution.requestId, 'interrupted', now);
   const moved = await ctx.store.transition(execution.requestId, ['approved', 'running'], 'interrupted', now, {
     result: { reason: 'interrupted', owner: execution.owner, detectedBy: by },
   });
@@ -82,20 +84,19 @@ export async function recoverInterrupted(ctx: EngineContext): Promise<number> {
   let count = await interruptUnclaimed(ctx, running);
   for (const execution of running) {
     if (execution.owner === ctx.replicaId) {
-      if (!ctx.executing.has(execution.requestId) && (await interrupt(ctx, execution, ctx.replicaId)))
-        count++;
+      if (!ctx.executing.has(execution.requestId) && (await interruptOwnExecution(ctx, execution))) count++;
       continue;
     }
     // succeeds only when the owner's lease has lapsed (or never existed), and only for one replica
-    const dead = await ctx.store.tryLease(
-      replicaLease(execution.owner),
-      ctx.replicaId,
-      ctx.now(),
-      REPLICA_LEASE_MS,
-    );
-    if (dead && (await interrupt(ctx, execution, ctx.replicaId))) count++;
+    const abandoned = await ctx.store.interruptAbandoned(execution.requestId, replicaLease(execution.owner));
+    if (abandoned && (await interrupt(ctx, abandoned, ctx.replicaId))) count++;
   }
   return count;
+}
+
+async function interruptOwnExecution(ctx: EngineContext, execution: Execution): Promise<boolean> {
+  await ctx.store.finishExecution(execution.requestId, 'interrupted', ctx.now());
+  return interrupt(ctx, execution, ctx.replicaId);
 }
 
 /** After a drain that timed out: interrupts this replica's own executions that are still running. */
@@ -103,7 +104,27 @@ export async function interruptOwn(ctx: EngineContext): Promise<number> {
   const running = await ctx.store.listExecutions({ running: true });
   let count = 0;
   for (const execution of running) {
-    if (execution.owner === ctx.replicaId && (await interrupt(ctx, execution, ctx.replicaId))) count++;
+    if (execution.owner === ctx.replicaId && (await interruptOwnExecution(ctx, execution))) count++;
   }
   return count;
+}
+
+/**
+ * False when the request is no longer running: another replica found this one's liveness lease lapsed
+ * (a pause, a stall) and marked it interrupted, and said so in the thread. Then nothing more is reported
+ * (`late` names what the audit trail records: a result that came too late, or a change not started).
+ */
+export async function stillRunning(
+  ctx: EngineContext,
+  request: ApprovalRequest,
+  late: 'execution.late_result' | 'execution.not_started' = 'execution.late_result',
+): Promise<boolean> {
+  const current = await ctx.store.getRequest(request.id);
+  if (current?.state === 'running') return true;
+  ctx.logger.warn(
+    { requestId: request.id, state: current?.state },
+    'execution was interrupted by another replica meanwhile; reporting nothing more',
+  );
+  await scope(ctx, request.id).audit(late, null, { state: current?.state ?? null });
+  return false;
 }

@@ -14,6 +14,7 @@ import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope } from './context.js';
 import { loginPrompter } from './login-prompt.js';
 import { beforeMutation } from './pre-mutation.js';
+import { stillRunning } from './recover.js';
 import { paramsOf, type RequestResult } from './request-data.js';
 
 /** How often a final store write is tried, and the pause before each retry (times the attempt number). */
@@ -47,7 +48,10 @@ async function finish(
     }),
   );
   await retryWrite(ctx, 'finish execution', () => ctx.store.finishExecution(request.id, state, now));
-  await s.audit(`request.${state}`, null, { ...result });
+  // a request moved on meanwhile (interrupted while this replica was paused or stopping) keeps its state:
+  // the late result is recorded as such, never as the request's outcome
+  if (done) await s.audit(`request.${state}`, null, { ...result });
+  else await s.audit('execution.late_result', null, { ...result, state });
   if (done) await refreshMessage(ctx, s, done);
   // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
   return done !== null;
@@ -192,8 +196,12 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
     }
     // --- end plugged actions ---
     const before = await readTargetState(s.client, target);
+    // the last moment to learn that this execution was taken away (this replica was paused past its
+    // lease): then another change may already run on the target, so this one must not start
+    if (!(await stillRunning(ctx, running, 'execution.not_started'))) return;
     const outcome = await act(ctx, s, running, deps);
     await s.audit('action.result', null, { kind: outcome.kind, summary: outcome.summary });
+    if (!(await stillRunning(ctx, running))) return;
     if (outcome.kind === 'route_missing') {
       if (
         !(await finish(ctx, s, running, 'failed', {

@@ -17,14 +17,7 @@ export function startSweeper(options: SweeperOptions): () => Promise<void> {
   let running: Promise<void> | undefined;
   const tick = async () => {
     try {
-      if (
-        !(await options.store.tryLease(
-          'approvals.expiry-sweep',
-          options.owner,
-          options.now(),
-          options.intervalMs * 3,
-        ))
-      )
+      if (!(await options.store.tryLease('approvals.expiry-sweep', options.owner, options.intervalMs * 3)))
         return;
       const n = await options.engine.sweepExpired(options.now());
       if (n > 0) options.logger.info({ expired: n }, 'expired pending requests');

@@ -37,12 +37,13 @@ export class Snapshotter {
 
   /**
    * Takes a snapshot now (no lease: a pre-mutation snapshot is always taken). Pass `content` when the
-   * caller already read config.yaml, so the snapshot is exactly what it saw.
+   * caller already read config.yaml, so the snapshot is exactly what it saw; `claimedAt` when the time
+   * was taken before the read (an interval tick).
    */
-  async snapshotNow(reason: string, content?: string): Promise<SnapshotTaken> {
+  async snapshotNow(reason: string, content?: string, claimedAt?: number): Promise<SnapshotTaken> {
     const { store, client, now, keep } = this.deps;
     const text = content ?? (await client.getConfigYaml());
-    const takenAt = now();
+    const takenAt = claimedAt ?? now();
     const snapshot: Snapshot = {
       id: (this.deps.newId ?? newSnapshotId)(takenAt),
       takenAt,
@@ -73,15 +74,22 @@ export class Snapshotter {
     return keyedFingerprint(await this.deps.store.fingerprintKey());
   }
 
-  /** One interval tick: only the replica holding the lease snapshots. Never throws. */
+  /**
+   * One interval tick: only the replica that claims the current interval slot (on the database clock,
+   * before reading config.yaml) snapshots, so each slot has at most one interval snapshot however late
+   * the timers of the replicas fire. Never throws.
+   */
   async tick(): Promise<SnapshotTaken | undefined> {
     const { store, owner, now, intervalMs, logger } = this.deps;
     try {
-      if (!(await store.tryLease(SNAPSHOT_LEASE, owner, now(), intervalMs))) {
-        logger.debug({ owner }, 'another replica holds the snapshot lease');
+      const slot = await store.claimSlot(SNAPSHOT_LEASE, owner, intervalMs);
+      if (slot === null) {
+        logger.debug({ owner }, 'another replica took this interval snapshot');
         return undefined;
       }
-      return await this.snapshotNow('interval');
+      const takenAt = now();
+      logger.debug({ owner, slot }, 'interval snapshot slot claimed');
+      return await this.snapshotNow('interval', undefined, takenAt);
     } catch (err) {
       const d = describeError(err);
       logger.warn({ code: d.code, error: d.message, runbook: d.runbook }, 'config snapshot failed');

@@ -33,6 +33,16 @@ export function meterStore(store: Store, metrics: Metrics): Store {
       observeTransition(metrics, from, moved);
       return moved;
     },
+    async approveRequest(id, now, decidedBy) {
+      const approved = await store.approveRequest(id, now, decidedBy);
+      observeTransition(metrics, ['pending'], approved);
+      return approved;
+    },
+    async denyRequest(vote) {
+      const denied = await store.denyRequest(vote);
+      observeTransition(metrics, ['pending'], denied);
+      return denied;
+    },
     async expireDue(now) {
       const expired = await store.expireDue(now);
       for (const r of expired) metrics.requestState(r.action, r.state);

@@ -110,11 +110,38 @@ function initialSchema(dialect: Dialect): string[] {
   ];
 }
 
+/** Request states in which a request still holds its target (the engine's "open" requests). */
+const OPEN_STATES = "('pending', 'approved', 'running')";
+
+/**
+ * One open request per action and target, as a partial unique index, so two concurrent creates cannot
+ * both succeed. Duplicates left by the race this closes are resolved first, keeping the newest open one:
+ * an older pending duplicate expires, an older approved or running one counts as interrupted.
+ */
+function oneOpenRequestPerTarget(): string[] {
+  const newerTwin = `EXISTS (SELECT 1 FROM requests newer
+      WHERE newer.action = requests.action AND newer.target = requests.target
+        AND newer.state IN ${OPEN_STATES}
+        AND (newer.created_at > requests.created_at
+          OR (newer.created_at = requests.created_at AND newer.id > requests.id)))`;
+  return [
+    `UPDATE requests SET state = 'expired', decided_by = 'system' WHERE state = 'pending' AND ${newerTwin}`,
+    `UPDATE requests SET state = 'interrupted' WHERE state IN ('approved', 'running') AND ${newerTwin}`,
+    `CREATE UNIQUE INDEX requests_one_open_per_target ON requests (action, target) WHERE state IN ${OPEN_STATES}`,
+  ];
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial schema',
     sqlite: initialSchema('sqlite'),
     postgres: initialSchema('postgres'),
+  },
+  {
+    version: 2,
+    name: 'one open request per action and target',
+    sqlite: oneOpenRequestPerTarget(),
+    postgres: oneOpenRequestPerTarget(),
   },
 ];

@@ -1,4 +1,4 @@
-// Votes, the execution ledger and leases on PostgreSQL. Concurrent inserts of the same key wait for
+// Votes and the execution ledger on PostgreSQL. Concurrent inserts of the same key wait for
 // each other, so exactly one of them inserts; the rest see the conflict.
 import type pg from 'pg';
 import { type ExecutionRow, toExecution, toVote, type VoteRow } from './rows.js';
@@ -63,22 +63,4 @@ export async function listPostgresExecutions(
     `SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`,
   );
   return rows.map(toExecution);
-}
-
-/** Takes the lease when it is free, expired, or already ours (then renews it). */
-export async function tryPostgresLease(
-  pool: pg.Pool,
-  name: string,
-  owner: string,
-  now: number,
-  ttlMs: number,
-): Promise<boolean> {
-  const { rows } = await pool.query(
-    `INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, $3)
-     ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-     WHERE leases.owner = EXCLUDED.owner OR leases.expires_at <= $4
-     RETURNING name`,
-    [name, owner, now + ttlMs, now],
-  );
-  return rows.length === 1;
 }

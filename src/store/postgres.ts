@@ -8,12 +8,19 @@ import { verifySnapshotKey } from './crypto.js';
 import { describeDatabaseUrl, scrubPassword } from './database-url.js';
 import { readOrCreateInstallationKey } from './installation-key.js';
 import {
+  approvePostgresRequest,
+  claimPostgresSlot,
+  denyPostgresRequest,
+  interruptPostgresAbandoned,
+  isPostgresOpenClash,
+  tryPostgresLease,
+} from './postgres-decisions.js';
+import {
   castPostgresVote,
   claimPostgresExecution,
   finishPostgresExecution,
   listPostgresExecutions,
   listPostgresVotes,
-  tryPostgresLease,
 } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-migrate.js';
 import {
@@ -22,7 +29,15 @@ import {
   postgresKeyCheckIo,
   putPostgresSnapshot,
 } from './postgres-snapshots.js';
-import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
+import {
+  type AuditRow,
+  openRequestClash,
+  patchColumns,
+  type RequestRow,
+  storeFailure,
+  toAudit,
+  toRequest,
+} from './rows.js';
 import type {
   ActionName,
   ApprovalRequest,
@@ -122,6 +137,14 @@ export class PostgresStore implements Store {
   }
 
   async createRequest(r: NewRequest): Promise<ApprovalRequest> {
+    try {
+      return await this.insertRequest(r);
+    } catch (err) {
+      throw isPostgresOpenClash((err as AppError).cause) ? openRequestClash(r, err) : err;
+    }
+  }
+
+  private async insertRequest(r: NewRequest): Promise<ApprovalRequest> {
     const [row] = await this.rows<RequestRow>(
       'createRequest',
       `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
@@ -192,6 +215,14 @@ export class PostgresStore implements Store {
       params,
     );
     return row ? toRequest(row) : null;
+  }
+
+  async approveRequest(id: string, now: number, decidedBy: string): Promise<ApprovalRequest | null> {
+    return this.guard('approveRequest', () => approvePostgresRequest(this.pool, id, now, decidedBy));
+  }
+
+  async denyRequest(vote: Vote): Promise<ApprovalRequest | null> {
+    return this.guard('denyRequest', () => denyPostgresRequest(this.pool, vote));
   }
 
   async expireDue(now: number): Promise<ApprovalRequest[]> {
@@ -274,8 +305,18 @@ export class PostgresStore implements Store {
     return this.guard('getSnapshot', () => getPostgresSnapshot(this.pool, id, this.key));
   }
 
-  async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.guard('tryLease', () => tryPostgresLease(this.pool, name, owner, now, ttlMs));
+  async interruptAbandoned(requestId: string, ownerLease: string): Promise<Execution | null> {
+    return this.guard('interruptAbandoned', () =>
+      interruptPostgresAbandoned(this.pool, requestId, ownerLease),
+    );
+  }
+
+  async tryLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.guard('tryLease', () => tryPostgresLease(this.pool, name, owner, ttlMs));
+  }
+
+  async claimSlot(name: string, owner: string, intervalMs: number): Promise<number | null> {
+    return this.guard('claimSlot', () => claimPostgresSlot(this.pool, name, owner, intervalMs));
   }
 
   async fingerprintKey(): Promise<Buffer> {

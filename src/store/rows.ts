@@ -7,6 +7,7 @@ import type {
   ApprovalRequest,
   AuditEvent,
   Execution,
+  NewRequest,
   RequestState,
   Snapshot,
   TransitionPatch,
@@ -152,6 +153,14 @@ export function patchColumns(patch: TransitionPatch): Array<[column: string, val
   if (patch.messageTs !== undefined) columns.push(['message_ts', patch.messageTs]);
   if (patch.fingerprint !== undefined) columns.push(['fingerprint', patch.fingerprint]);
   return columns;
+}
+
+/** The error createRequest throws when another open request holds the same action and target. */
+export function openRequestClash(r: Pick<NewRequest, 'action' | 'target'>, cause: unknown): AppError {
+  return new AppError('conflict', `Another ${r.action} request is already open for ${r.target}.`, {
+    details: { action: r.action, target: r.target },
+    cause,
+  });
 }
 
 /** Wraps a driver failure in the store's error code; AppErrors pass through unchanged. */

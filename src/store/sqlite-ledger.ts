@@ -1,4 +1,4 @@
-// Votes, the execution ledger and leases on SQLite: each decision is one statement whose outcome
+// Votes and the execution ledger on SQLite: each decision is one statement whose outcome
 // (a row inserted or not) says who won.
 import type Database from 'better-sqlite3';
 import { type ExecutionRow, toExecution, toVote, type VoteRow } from './rows.js';
@@ -58,23 +58,4 @@ export function listSqliteExecutions(db: Database.Database, running: boolean | u
     .prepare(`SELECT * FROM executions${where} ORDER BY started_at DESC, request_id`)
     .all() as ExecutionRow[];
   return rows.map(toExecution);
-}
-
-/** Takes the lease when it is free, expired, or already ours (then renews it). */
-export function trySqliteLease(
-  db: Database.Database,
-  name: string,
-  owner: string,
-  now: number,
-  ttlMs: number,
-): boolean {
-  const row = db
-    .prepare(
-      `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-       WHERE leases.owner = excluded.owner OR leases.expires_at <= ?
-       RETURNING name`,
-    )
-    .get(name, owner, now + ttlMs, now);
-  return row !== undefined;
 }

@@ -5,7 +5,23 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
 import { readOrCreateInstallationKey } from './installation-key.js';
-import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
+import {
+  type AuditRow,
+  openRequestClash,
+  patchColumns,
+  type RequestRow,
+  storeFailure,
+  toAudit,
+  toRequest,
+} from './rows.js';
+import {
+  approveSqliteRequest,
+  claimSqliteSlot,
+  denySqliteRequest,
+  interruptSqliteAbandoned,
+  isSqliteOpenClash,
+  trySqliteLease,
+} from './sqlite-decisions.js';
 import { openSqliteDatabase } from './sqlite-file.js';
 import {
   castSqliteVote,
@@ -13,7 +29,6 @@ import {
   finishSqliteExecution,
   listSqliteExecutions,
   listSqliteVotes,
-  trySqliteLease,
 } from './sqlite-ledger.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import {
@@ -88,29 +103,36 @@ export class SqliteStore implements Store {
 
   async createRequest(r: NewRequest): Promise<ApprovalRequest> {
     return this.run('createRequest', () => {
-      const row = this.db
-        .prepare(
-          `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
+      try {
+        return toRequest(this.insertRequest(r));
+      } catch (err) {
+        throw isSqliteOpenClash(err) ? openRequestClash(r, err) : err;
+      }
+    });
+  }
+
+  private insertRequest(r: NewRequest): RequestRow {
+    return this.db
+      .prepare(
+        `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
              approvals_required, fingerprint, created_at, expires_at, updated_at, decided_by, decided_at, result)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL) RETURNING *`,
-        )
-        .get(
-          r.id,
-          r.action,
-          r.target,
-          JSON.stringify(r.params),
-          r.requester,
-          r.channel,
-          r.messageTs ?? null,
-          r.state,
-          r.approvalsRequired,
-          r.fingerprint,
-          r.createdAt,
-          r.expiresAt,
-          r.createdAt,
-        ) as RequestRow;
-      return toRequest(row);
-    });
+      )
+      .get(
+        r.id,
+        r.action,
+        r.target,
+        JSON.stringify(r.params),
+        r.requester,
+        r.channel,
+        r.messageTs ?? null,
+        r.state,
+        r.approvalsRequired,
+        r.fingerprint,
+        r.createdAt,
+        r.expiresAt,
+        r.createdAt,
+      ) as RequestRow;
   }
 
   async getRequest(id: string): Promise<ApprovalRequest | null> {
@@ -156,6 +178,14 @@ export class SqliteStore implements Store {
         .get(to, now, ...columns.map(([, v]) => v), id, ...from) as RequestRow | undefined;
       return row ? toRequest(row) : null;
     });
+  }
+
+  async approveRequest(id: string, now: number, decidedBy: string): Promise<ApprovalRequest | null> {
+    return this.run('approveRequest', () => approveSqliteRequest(this.db, id, now, decidedBy));
+  }
+
+  async denyRequest(vote: Vote): Promise<ApprovalRequest | null> {
+    return this.run('denyRequest', () => denySqliteRequest(this.db, vote));
   }
 
   async expireDue(now: number): Promise<ApprovalRequest[]> {
@@ -238,8 +268,16 @@ export class SqliteStore implements Store {
     return this.run('getSnapshot', () => getSqliteSnapshot(this.db, id, this.key));
   }
 
-  async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
-    return this.run('tryLease', () => trySqliteLease(this.db, name, owner, now, ttlMs));
+  async interruptAbandoned(requestId: string, ownerLease: string): Promise<Execution | null> {
+    return this.run('interruptAbandoned', () => interruptSqliteAbandoned(this.db, requestId, ownerLease));
+  }
+
+  async tryLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.run('tryLease', () => trySqliteLease(this.db, name, owner, ttlMs));
+  }
+
+  async claimSlot(name: string, owner: string, intervalMs: number): Promise<number | null> {
+    return this.run('claimSlot', () => claimSqliteSlot(this.db, name, owner, intervalMs));
   }
 
   async fingerprintKey(): Promise<Buffer> {

@@ -102,6 +102,11 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
+  /**
+   * Stores a new request. Throws an AppError with code `conflict` when another request for the same
+   * action and target is still open (pending, approved or running): a unique index decides, so of two
+   * concurrent creates exactly one succeeds.
+   */
   createRequest(request: NewRequest): Promise<ApprovalRequest>;
   getRequest(id: string): Promise<ApprovalRequest | null>;
   listRequests(options?: { limit?: number; states?: RequestState[] }): Promise<ApprovalRequest[]>;
@@ -114,6 +119,17 @@ export interface Store {
     now: number,
     patch?: TransitionPatch,
   ): Promise<ApprovalRequest | null>;
+  /**
+   * Moves a request to approved in one conditional write: only while it is pending, not expired at
+   * `now` (expiresAt > now), carries no deny vote, and has at least approvalsRequired approve votes.
+   * Null when any of these does not hold. The generic transition() must not be used to approve.
+   */
+  approveRequest(id: string, now: number, decidedBy: string): Promise<ApprovalRequest | null>;
+  /**
+   * Records `vote` (a deny) and moves the request to denied, atomically: both happen or neither. Null
+   * when the request is no longer pending or this user has already voted on it.
+   */
+  denyRequest(vote: Vote): Promise<ApprovalRequest | null>;
   /** Pending requests whose expiresAt <= now, moved to expired atomically; returns the ones this call moved. */
   expireDue(now: number): Promise<ApprovalRequest[]>;
   /** Newest request for the same action and target that reached a state in `states` (cooldown). */
@@ -149,6 +165,21 @@ export interface Store {
    */
   fingerprintKey(): Promise<Buffer>;
 
-  /** A lease for work that one replica should do at a time (expiry sweep, snapshotting). */
-  tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Marks the running execution of `requestId` interrupted, only if the lease `ownerLease` (its owner's
+   * liveness lease) is missing or expired on the database clock. The execution when this call moved it.
+   * It never touches the lease itself, so an owner that was only late can still renew its own lease.
+   */
+  interruptAbandoned(requestId: string, ownerLease: string): Promise<Execution | null>;
+
+  /**
+   * A lease for work that one replica should do at a time (expiry sweep, liveness): taken when free,
+   * expired, or already held by `owner` (then renewed for ttlMs). Times come from the database clock.
+   */
+  tryLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Claims the current slot of a fixed interval for `name` (slot = floor(database now / intervalMs)):
+   * exactly one caller per slot gets the slot's start time (epoch ms, database clock); the rest get null.
+   */
+  claimSlot(name: string, owner: string, intervalMs: number): Promise<number | null>;
 }

@@ -187,29 +187,37 @@ describe('two replicas on one PostgreSQL database', () => {
     expect(p.proxy.callsTo(REFRESH, 'POST')).toHaveLength(1);
   });
 
-  it('takes at most one interval snapshot per interval across both replicas', async () => {
+  it('takes at most one interval snapshot per interval slot across both replicas', async () => {
     const intervalMs = 1000;
+    const started = Date.now(); // the replicas tick once at start
     const p = await startPair({ env: { AUTHBOT_SNAPSHOT_INTERVAL: '1s' } });
-    // the config changes all the time, so every tick that runs stores a snapshot
+    // the config changes all the time, so every claimed slot stores a snapshot
     const base = p.proxy.state.configYaml;
     let n = 0;
-    const started = Date.now();
     const changer = setInterval(() => {
       p.proxy.state.configYaml = `${base}# change ${++n}\n`;
     }, 50);
     await new Promise((r) => setTimeout(r, 4200));
     clearInterval(changer);
-    const elapsed = Date.now() - started;
-    const taken = (await p.a.bot.store.listSnapshots(1000))
-      .filter((s) => s.reason === 'interval')
-      .map((s) => s.takenAt)
-      .sort((x, y) => x - y);
-    expect(taken.length).toBeGreaterThanOrEqual(3);
-    expect(taken.length).toBeLessThanOrEqual(Math.floor(elapsed / intervalMs) + 2);
-    const gaps = taken.slice(1).map((t, i) => t - (taken[i] as number));
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(intervalMs - 50);
-    // both replicas took part only through the lease: config.yaml was read about once per interval
+    // counted in this order (a claim is logged before its read and store), so each counted has its slot
     const reads = p.proxy.callsTo('/v0/management/config.yaml', 'GET').length;
-    expect(reads).toBeLessThanOrEqual(taken.length + 1);
+    const taken = (await p.a.bot.store.listSnapshots(1000)).filter((s) => s.reason === 'interval');
+    // each replica logs the slot (database clock) it claimed before reading config.yaml
+    const slots = [p.a, p.b].flatMap((h) =>
+      h
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('interval snapshot slot claimed'))
+        .map((line) => (JSON.parse(line) as { slot: number }).slot),
+    );
+    const elapsed = Date.now() - started;
+    expect(slots.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(slots).size).toBe(slots.length); // never the same slot twice
+    for (const slot of slots) expect(slot % intervalMs).toBe(0);
+    expect(slots.length).toBeLessThanOrEqual(Math.ceil(elapsed / intervalMs) + 1);
+    expect(taken.length).toBeGreaterThanOrEqual(3);
+    expect(taken.length).toBeLessThanOrEqual(slots.length);
+    // config.yaml is read only by the replica that claimed the slot: once per claimed slot
+    expect(reads).toBeLessThanOrEqual(slots.length);
   });
 });

@@ -31,14 +31,21 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close().catch(() => undefined);
 });
 
-function setup(store: Store, yaml: { text: string }, clock: { t: number }, owner = 'replica-a', keep = 50) {
+function setup(
+  store: Store,
+  yaml: { text: string },
+  clock: { t: number },
+  owner = 'replica-a',
+  keep = 50,
+  intervalMs = 300_000,
+) {
   let n = 0;
   return new Snapshotter({
     store,
     client: { getConfigYaml: async () => yaml.text },
     logger,
     now: () => clock.t,
-    intervalMs: 300_000,
+    intervalMs,
     keep,
     owner,
     newId: (at) =>
@@ -83,22 +90,24 @@ describe('Snapshotter', () => {
     ]);
   });
 
-  it('lets only one replica snapshot per interval', async () => {
+  it('lets only one replica snapshot per interval slot of the database clock', async () => {
     const { url } = tempDb();
     const storeA = await open(url);
     const storeB = await open(url);
     const yaml = { text: 'proxy-url: ""\n' };
     const clock = { t: 5_000_000 };
-    const a = setup(storeA, yaml, clock, 'a');
-    const b = setup(storeB, yaml, clock, 'b');
+    const a = setup(storeA, yaml, clock, 'a', 50, 400);
+    const b = setup(storeB, yaml, clock, 'b', 50, 400);
+    // start right after a slot turns, so both ticks fall in the same slot
+    while (Date.now() % 400 > 50) await new Promise((r) => setTimeout(r, 5));
     const [ra, rb] = [await a.tick(), await b.tick()];
     expect(ra).toBeDefined();
     expect(rb).toBeUndefined();
     yaml.text = 'proxy-url: "http://p"\n';
-    clock.t += 60_000; // within the interval: a still holds the lease
-    expect(await b.tick()).toBeUndefined();
-    clock.t += 300_000; // a's lease ran out; b may take over
+    expect(await a.tick()).toBeUndefined(); // the slot is taken, whoever asks
+    await new Promise((r) => setTimeout(r, 400 - (Date.now() % 400) + 10)); // the next slot
     expect((await b.tick())?.stored).toBe(true);
+    expect(await a.tick()).toBeUndefined();
   });
 
   it('survives a restart', async () => {

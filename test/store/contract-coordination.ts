@@ -56,7 +56,7 @@ export function coordinationContract(name: string, ctx: ContractContext): void {
     it('allows one running mutation per target, and never a second execution of a request', async () => {
       const store = await fresh();
       const first = await store.createRequest(newRequest());
-      const second = await store.createRequest(newRequest());
+      const second = await store.createRequest(newRequest({ action: 'reenable' }));
       const elsewhere = await store.createRequest(newRequest({ target: 'provider:iflow' }));
       const claim = (id: string, target = 'provider:kiro') =>
         store.claimExecution({ requestId: id, target, owner: 'replica-a', startedAt: T0 });
@@ -114,28 +114,32 @@ export function coordinationContract(name: string, ctx: ContractContext): void {
     });
   });
 
-  describe(`${name} store: leases`, () => {
-    it('holds a lease exclusively until it expires', async () => {
+  describe(`${name} store: leases (database clock)`, () => {
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('holds a lease exclusively until it expires, then lets another owner take it', async () => {
       const store = await fresh();
-      expect(await store.tryLease('sweep', 'a', T0, 1000)).toBe(true);
-      expect(await store.tryLease('sweep', 'b', T0 + 999, 1000)).toBe(false);
-      expect(await store.tryLease('snapshot', 'b', T0, 1000)).toBe(true);
-      expect(await store.tryLease('sweep', 'b', T0 + 1000, 1000)).toBe(true);
-      expect(await store.tryLease('sweep', 'a', T0 + 1001, 1000)).toBe(false);
+      expect(await store.tryLease('sweep', 'a', 400)).toBe(true);
+      expect(await store.tryLease('sweep', 'b', 400)).toBe(false);
+      expect(await store.tryLease('snapshot', 'b', 400)).toBe(true);
+      await pause(500);
+      expect(await store.tryLease('sweep', 'b', 400)).toBe(true);
+      expect(await store.tryLease('sweep', 'a', 400)).toBe(false);
     });
 
-    it('lets the owner renew its lease', async () => {
+    it('lets the owner renew its lease, which keeps others out past the first term', async () => {
       const store = await fresh();
-      expect(await store.tryLease('sweep', 'a', T0, 1000)).toBe(true);
-      expect(await store.tryLease('sweep', 'a', T0 + 900, 1000)).toBe(true);
-      expect(await store.tryLease('sweep', 'b', T0 + 1500, 1000)).toBe(false);
-      expect(await store.tryLease('sweep', 'b', T0 + 1900, 1000)).toBe(true);
+      expect(await store.tryLease('sweep', 'a', 1000)).toBe(true);
+      await pause(600);
+      expect(await store.tryLease('sweep', 'a', 1000)).toBe(true);
+      await pause(600); // past the first term, inside the renewed one
+      expect(await store.tryLease('sweep', 'b', 1000)).toBe(false);
     });
 
     it('gives a free lease to exactly one of many concurrent contenders', async () => {
       const store = await fresh();
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.tryLease('sweep', `replica-${i}`, T0, 1000)),
+        Array.from({ length: 20 }, (_, i) => store.tryLease('sweep', `replica-${i}`, 10_000)),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });

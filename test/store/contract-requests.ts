@@ -30,9 +30,13 @@ export function requestContract(name: string, ctx: ContractContext): void {
 
     it('records the message ts and lists requests newest first, by state, with a limit', async () => {
       const store = await fresh();
-      const a = await store.createRequest(newRequest({ createdAt: T0 }));
-      const b = await store.createRequest(newRequest({ createdAt: T0 + 1, state: 'approved' }));
-      const c = await store.createRequest(newRequest({ createdAt: T0 + 2, messageTs: '111.222' }));
+      const a = await store.createRequest(newRequest({ createdAt: T0, target: 'provider:a' }));
+      const b = await store.createRequest(
+        newRequest({ createdAt: T0 + 1, state: 'approved', target: 'provider:b' }),
+      );
+      const c = await store.createRequest(
+        newRequest({ createdAt: T0 + 2, messageTs: '111.222', target: 'provider:c' }),
+      );
       await store.setMessageTs(a.id, '123.456');
       expect((await store.getRequest(a.id))?.messageTs).toBe('123.456');
       expect(c.messageTs).toBe('111.222');
@@ -82,10 +86,12 @@ export function requestContract(name: string, ctx: ContractContext): void {
     it('expires only due pending requests, once', async () => {
       const store = await fresh();
       const now = T0 + 60_000;
-      const due = await store.createRequest(newRequest({ expiresAt: now - 1 }));
-      const dueNow = await store.createRequest(newRequest({ expiresAt: now }));
-      const later = await store.createRequest(newRequest({ expiresAt: now + 1 }));
-      const approved = await store.createRequest(newRequest({ expiresAt: now - 1, state: 'approved' }));
+      const due = await store.createRequest(newRequest({ expiresAt: now - 1, target: 'provider:a' }));
+      const dueNow = await store.createRequest(newRequest({ expiresAt: now, target: 'provider:b' }));
+      const later = await store.createRequest(newRequest({ expiresAt: now + 1, target: 'provider:c' }));
+      const approved = await store.createRequest(
+        newRequest({ expiresAt: now - 1, state: 'approved', target: 'provider:d' }),
+      );
       const expired = await store.expireDue(now);
       expect(expired.map((r) => r.id).sort()).toEqual([due.id, dueNow.id].sort());
       expect(expired.every((r) => r.state === 'expired' && r.updatedAt === now)).toBe(true);
@@ -97,11 +103,11 @@ export function requestContract(name: string, ctx: ContractContext): void {
     it('finds the newest finished request for an action and target (cooldown)', async () => {
       const store = await fresh();
       const old = await store.createRequest(newRequest());
+      await store.transition(old.id, ['pending'], 'verified', T0 + 100);
       const newer = await store.createRequest(newRequest({ createdAt: T0 + 1 }));
+      await store.transition(newer.id, ['pending'], 'failed', T0 + 200);
       const other = await store.createRequest(newRequest({ target: 'provider:iflow' }));
       const relogin = await store.createRequest(newRequest({ action: 'relogin' }));
-      await store.transition(old.id, ['pending'], 'verified', T0 + 100);
-      await store.transition(newer.id, ['pending'], 'failed', T0 + 200);
       await store.transition(other.id, ['pending'], 'verified', T0 + 300);
       await store.transition(relogin.id, ['pending'], 'verified', T0 + 400);
       expect((await store.lastFinished('refresh', 'provider:kiro', ['verified', 'failed']))?.id).toBe(

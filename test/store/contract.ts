@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/types.js';
 export { newRequest, newSnapshot, T0 } from './fixtures.js';
 
 import { coordinationContract } from './contract-coordination.js';
+import { decisionContract } from './contract-decisions.js';
 import { installationKeyContract } from './contract-installation-key.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
@@ -44,6 +45,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
 
   requestContract(name, ctx);
   coordinationContract(name, ctx);
+  decisionContract(name, ctx);
   snapshotContract(name, ctx);
   installationKeyContract(name, ctx);
 }
