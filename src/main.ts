@@ -35,7 +35,7 @@ export interface BotOptions {
   /** Web API client overrides (tests shorten retries). */
   slackClientOptions?: Partial<webApi.WebClientOptions>;
   now?: () => number;
-  /** Lifecycle (issue 6): how long stop() waits for running executions (default 10 s). */
+  /** How long stop() waits for running executions (default 10 s). */
   drainTimeoutMs?: number;
 }
 
@@ -113,7 +113,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   if (unencrypted) logger.warn(unencrypted);
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
-  const policy = await loadApprovalPolicy(config, logger); // approvals (issue 4): bad file -> bad_config
+  const policy = await loadApprovalPolicy(config, logger); // approvals: bad file -> bad_config
   const store = meterStore(
     await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger }),
     metrics,
@@ -134,8 +134,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     config.statusMaxAgeMs,
   );
 
-  // approvals (issue 4): engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
-  // --- snapshots and rollback (issue 5): snapshotter, rollback plugged into the engine, pre-mutation snapshots
+  // approvals: engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
+  // --- snapshots and rollback: snapshotter, rollback plugged into the engine, pre-mutation snapshots
   const snapshotter = new Snapshotter({
     store,
     client: proxy,
@@ -163,7 +163,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     onSlackError: (method, error) => metrics.slackError(method, error),
     onSlackRateLimited: (method) => metrics.slackRateLimited(method),
     ...rollback,
-    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
+    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
   });
 
   const responder = createResponder();
@@ -203,7 +203,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         listSnapshots: () => store.listSnapshots(50),
       }),
     (app) => approvals.register(app),
-    (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5
+    (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }),
   ];
   const { app, commands } = createSlackApp(
     {
@@ -233,7 +233,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     'auth-bot started',
   );
   approvals.start();
-  snapshotter.start(); // issue 5
+  snapshotter.start();
 
   let stopped = false;
   return {
@@ -252,7 +252,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       await approvals.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping approvals'));
       await snapshotter
         .stop()
-        .catch((err: unknown) => logger.warn({ err }, 'error while stopping snapshots')); // issue 5
+        .catch((err: unknown) => logger.warn({ err }, 'error while stopping snapshots'));
       if (healthServer) {
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer.close(() => resolve()));

@@ -23,7 +23,7 @@ export interface NewRequestInput {
   method?: RefreshMethod;
   parentId?: string;
   source?: string;
-  /** Plugged actions only (rollback, issue 5): the plugin's arguments, e.g. { snapshotId }. */
+  /** Plugged actions only (rollback): the plugin's arguments, e.g. { snapshotId }. */
   args?: Record<string, unknown>;
 }
 
@@ -40,7 +40,7 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
       return `start a login (GET /v0/management/${input.provider}-auth-url), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`;
     case 'reenable':
       return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
-    case 'rollback': // plugged (issue 5): its plan comes from the plugin
+    case 'rollback': // plugged: its plan comes from the plugin
       return 'roll config.yaml back to a snapshot';
   }
 }
@@ -80,7 +80,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const noQuorum = unreachableQuorum(ctx.policy, input.action);
   if (noQuorum) return refuse(ctx, s, input, `${noQuorum} Nothing was requested.`);
 
-  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback, issue 5)
+  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback)
   const target = plugin ? plugin.target : targetOf(input.provider);
   const actionPolicy = ctx.policy.actions[input.action];
   const now = ctx.now();
@@ -116,7 +116,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     );
   }
 
-  // --- plugged actions (rollback, issue 5): the plugin reads its own target ---
+  // --- plugged actions (rollback): the plugin reads its own target ---
   if (plugin) {
     const opened = await openPluggedRequest(ctx, s, plugin, { ...input, id, target, now }, actionPolicy);
     return opened.ok ? opened : refuse(ctx, s, input, opened.reason);

@@ -1,4 +1,4 @@
-// Lifecycle of executions across process deaths and shutdowns (issue 6).
+// Lifecycle of executions across process deaths and shutdowns.
 // Each engine keeps a liveness lease `replica:<id>` in the store. An execution still `running` whose
 // owner's lease has lapsed belongs to a dead process: it is marked interrupted and reported in its
 // thread. Taking the dead owner's lease is atomic, so with several replicas exactly one reports it.

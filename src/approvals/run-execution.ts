@@ -45,7 +45,7 @@ async function finish(
   await retryWrite(ctx, 'finish execution', () => ctx.store.finishExecution(request.id, state, now));
   await s.audit(`request.${state}`, null, { ...result });
   if (done) await refreshMessage(ctx, s, done);
-  // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
+  // false: the request was already moved on (interrupted at shutdown): report nothing more
   return done !== null;
 }
 
@@ -185,7 +185,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
   try {
     await refreshMessage(ctx, s, running);
     await reply(s, running, `:gear: Running: ${params.plan}`);
-    // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+    // --- plugged actions and pre-mutation hook (rollback) ---
     const plugin = ctx.plugins?.get(running.action);
     if (plugin) {
       const run = { client: s.client, request: running, audit: s.audit, now: ctx.now, sleep: ctx.sleep };

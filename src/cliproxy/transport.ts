@@ -71,7 +71,7 @@ export class Transport {
       } catch (err) {
         if (err === TIMED_OUT) throw timeoutError(this.options.baseUrl, budget);
         lastError = err;
-        if (isClosedDispatcher(err)) break; // shutting down (issue 6): retrying a closed client cannot succeed
+        if (isClosedDispatcher(err)) break; // shutting down: retrying a closed client cannot succeed
         if (attempt < maxAttempts && deadline - now() > retryDelayMs) {
           await sleep(retryDelayMs * attempt);
         }
