@@ -70,12 +70,28 @@ export function buildRoutes(deps: { metrics: Metrics; probes: ReadinessProbe[] }
   ];
 }
 
-/** A request listener over the same routes, for Socket Mode where Bolt serves no HTTP of its own. */
+/** The path of a request target, without query or fragment; never throws, whatever the client sent. */
+export function pathOf(target: string | undefined): string {
+  const raw = target ?? '/';
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+/**
+ * A request listener over the same routes, for Socket Mode where Bolt serves no HTTP of its own. Matches
+ * the raw path (no URL parsing, so `GET //` or `GET http://[` is a plain 404) and answers 500 if a handler
+ * throws: no request can take the process down.
+ */
 export function routesListener(routes: Route[]) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes.find((r) => r.path === path && r.method === req.method);
-    if (route) route.handler(req, res);
-    else sendJson(res, 404, { error: 'not found' });
+    try {
+      const path = pathOf(req.url);
+      const route = routes.find((r) => r.path === path && r.method === req.method);
+      if (route) route.handler(req, res);
+      else sendJson(res, 404, { error: 'not found' });
+    } catch {
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    }
   };
 }
