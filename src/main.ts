@@ -14,6 +14,7 @@ import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './con
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
 import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { proxyReadiness } from './http/readiness.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
 import { createLogger } from './logger.js';
 import { registerCheckAction } from './slack/actions/check.js';
@@ -167,20 +168,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   });
 
   const responder = createResponder();
-  const probes: ReadinessProbe[] = [
-    { name: 'store', check: () => store.ping() },
-    {
-      name: 'proxy',
-      check: async () => {
-        const info = await proxy.probe();
-        if (info.error)
-          throw new Error(
-            `${info.error.message}${info.error.runbook ? ` (runbook: ${info.error.runbook})` : ''}`,
-          );
-      },
-    },
-  ];
-  const routes = buildRoutes({ metrics, probes });
+  const probes: ReadinessProbe[] = [{ name: 'store', check: () => store.ping() }, proxyReadiness(proxy)];
+  const routes = buildRoutes({ metrics, probes, logger: logger.child({ component: 'readyz' }) });
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),

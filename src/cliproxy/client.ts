@@ -20,8 +20,9 @@ import type {
 export { MANAGEMENT_PREFIX, MAX_IN_FLIGHT, type ManagementClientOptions } from './plumbing.js';
 
 export class HttpManagementClient extends ManagementCore implements ManagementClient {
-  probe(): Promise<ServerInfo> {
-    return probes.probe(this);
+  /** `background`: the probe waits behind every call made for a person (used by /readyz). */
+  probe(options: { background?: boolean } = {}): Promise<ServerInfo> {
+    return probes.probe(this, options.background === true);
   }
 
   getConfig(): Promise<Record<string, unknown>> {

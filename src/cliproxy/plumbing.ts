@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
-import { createLimiter } from '../domain/limiter.js';
 import { Redactor } from '../domain/redact.js';
 import type { AppError } from '../errors.js';
 import { classifyFailure, parseHandlerError } from './classify.js';
@@ -16,6 +15,7 @@ import {
   missingKeyError,
   routeMissingError,
 } from './errors.js';
+import { CallLanes } from './lanes.js';
 import { type HttpRequest, type HttpResponse, type RequestInfo, Transport } from './transport.js';
 
 export const MANAGEMENT_PREFIX = '/v0/management';
@@ -52,6 +52,8 @@ export interface ManagementCallOptions {
   headers?: Record<string, string>;
   retry?: boolean;
   missingRouteIs?: string;
+  /** A background call (the /readyz probe): waits until no call for a person is waiting for a slot. */
+  background?: boolean;
 }
 
 export class ManagementCore {
@@ -67,8 +69,9 @@ export class ManagementCore {
   /** Until one call succeeded with the current key, management calls run one at a time (one 401, not N). */
   protected keyVerified = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly limited = createLimiter(MAX_IN_FLIGHT);
+  private readonly lanes = new CallLanes(MAX_IN_FLIGHT);
   protected version: string | undefined;
+  private lastSuccess: number | undefined;
 
   constructor(options: ManagementClientOptions) {
     const url = new URL(options.baseUrl);
@@ -103,6 +106,11 @@ export class ManagementCore {
     return this.version;
   }
 
+  /** When a management call last succeeded (ms epoch, the client's clock); undefined before the first. */
+  get lastSuccessAt(): number | undefined {
+    return this.lastSuccess;
+  }
+
   /** True after a 401: management calls fail at once until setManagementKey() or a restart. */
   get isLatched(): boolean {
     return this.latched;
@@ -121,11 +129,13 @@ export class ManagementCore {
     schema: z.ZodType<T>,
     query?: Record<string, string>,
     missingRouteIs?: string,
+    background?: boolean,
   ): Promise<T> {
     const res = await this.management('GET', route, {
       retry: true,
       ...(query ? { query } : {}),
       ...(missingRouteIs ? { missingRouteIs } : {}),
+      ...(background ? { background } : {}),
     });
     return this.parse('GET', route, res, schema);
   }
@@ -162,6 +172,7 @@ export class ManagementCore {
       this.captureVersion(res);
       if (res.status >= 200 && res.status < 300) {
         if (key === this.key) this.keyVerified = true;
+        this.lastSuccess = this.now();
         return res;
       }
       if (res.status === 401 && key === this.key) this.latched = true;
@@ -177,7 +188,7 @@ export class ManagementCore {
     }
     // even with a verified key, at most MAX_IN_FLIGHT calls at once: if the key is rotated on the proxy,
     // only the calls already in flight can fail before the 401 latch stops the rest
-    return this.limited(run);
+    return this.lanes.run(run, opts.background === true);
   }
 
   /** A 404 without a handler body: the route is missing, or the whole API is off. /config tells which. */

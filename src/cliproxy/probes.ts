@@ -6,10 +6,11 @@ import type { ManagementCore } from './plumbing.js';
 import { jsonObject } from './schemas.js';
 import type { CanaryResult, ServerInfo } from './types.js';
 
-export async function probe(core: ManagementCore): Promise<ServerInfo> {
+/** GET /config; `background`: the call waits behind every call made for a person (the /readyz probe). */
+export async function probe(core: ManagementCore, background = false): Promise<ServerInfo> {
   const url = core.origin + core.basePath;
   try {
-    await core.getJson('/config', jsonObject);
+    await core.getJson('/config', jsonObject, undefined, undefined, background);
     return { url, reachable: true, version: core.serverVersion };
   } catch (err) {
     const e =
