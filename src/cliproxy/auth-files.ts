@@ -7,10 +7,11 @@ import { validateAuthFileName, validateProvider } from './names.js';
 import { MANAGEMENT_PREFIX, type ManagementCore } from './plumbing.js';
 import { authFilesResponse, jsonObject, legacyKiroResponse, setStatusResponse } from './schemas.js';
 import { summarizeToken } from './token-summary.js';
+import { AUTH_FILES_LIMIT } from './transport.js';
 import type { AuthFile, TokenSummary } from './types.js';
 
 export function listAuthFiles(core: ManagementCore): Promise<AuthFile[]> {
-  return core.getJson('/auth-files', authFilesResponse);
+  return core.getJson('/auth-files', authFilesResponse, undefined, undefined, { maxBytes: AUTH_FILES_LIMIT });
 }
 
 export async function readToken(core: ManagementCore, name: string): Promise<TokenSummary> {

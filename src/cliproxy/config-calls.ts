@@ -1,13 +1,14 @@
 // Management calls on the proxy's configuration: the parsed /config and the raw config.yaml.
 import type { ManagementCore } from './plumbing.js';
 import { jsonObject, putConfigResponse } from './schemas.js';
+import { CONFIG_YAML_LIMIT } from './transport.js';
 
 export function getConfig(core: ManagementCore): Promise<Record<string, unknown>> {
   return core.getJson('/config', jsonObject);
 }
 
 export async function getConfigYaml(core: ManagementCore): Promise<string> {
-  const res = await core.management('GET', '/config.yaml', { retry: true });
+  const res = await core.management('GET', '/config.yaml', { retry: true, maxBytes: CONFIG_YAML_LIMIT });
   return res.text;
 }
 

@@ -104,3 +104,21 @@ export function badResponseError(method: string, route: string, problem: string)
     hint: 'The server may be a different or newer build than the bot understands; check CLIPROXY_URL.',
   });
 }
+
+/** "1 MB", "4 MB", "512 KB": a byte cap as people read it. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+export function responseTooLargeError(method: string, route: string, limitBytes: number): AppError {
+  return new AppError(
+    'response_too_large',
+    `The proxy's answer to ${method} ${route} is larger than ${formatBytes(limitBytes)}, the most the bot reads from that route; it stopped reading and used nothing of it.`,
+    {
+      hint: 'Check that CLIPROXY_URL points at CLIProxyAPI (not another service); a config.yaml or token file this large is not one the bot can handle.',
+      details: { method, route, limitBytes },
+    },
+  );
+}

@@ -52,6 +52,8 @@ export interface ManagementCallOptions {
   headers?: Record<string, string>;
   retry?: boolean;
   missingRouteIs?: string;
+  /** The most bytes of the answer the call reads (default: the transport's JSON_BODY_LIMIT). */
+  maxBytes?: number;
   /** A background call (the /readyz probe): waits until no call for a person is waiting for a slot. */
   background?: boolean;
 }
@@ -129,13 +131,13 @@ export class ManagementCore {
     schema: z.ZodType<T>,
     query?: Record<string, string>,
     missingRouteIs?: string,
-    background?: boolean,
+    more: Pick<ManagementCallOptions, 'background' | 'maxBytes'> = {},
   ): Promise<T> {
     const res = await this.management('GET', route, {
       retry: true,
       ...(query ? { query } : {}),
       ...(missingRouteIs ? { missingRouteIs } : {}),
-      ...(background ? { background } : {}),
+      ...more,
     });
     return this.parse('GET', route, res, schema);
   }
@@ -168,6 +170,7 @@ export class ManagementCore {
         headers: { ...opts.headers, authorization: `Bearer ${key}` },
         ...(opts.body !== undefined ? { body: opts.body } : {}),
         ...(opts.retry ? { retry: true } : {}),
+        ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       });
       this.captureVersion(res);
       if (res.status >= 200 && res.status < 300) {

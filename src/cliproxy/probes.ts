@@ -10,7 +10,7 @@ import type { CanaryResult, ServerInfo } from './types.js';
 export async function probe(core: ManagementCore, background = false): Promise<ServerInfo> {
   const url = core.origin + core.basePath;
   try {
-    await core.getJson('/config', jsonObject, undefined, undefined, background);
+    await core.getJson('/config', jsonObject, undefined, undefined, { background });
     return { url, reachable: true, version: core.serverVersion };
   } catch (err) {
     const e =
@@ -58,11 +58,12 @@ export async function canary(
     return classifyCanary(res.status, res.text, latencyMs, redactor);
   } catch (err) {
     const message = err instanceof AppError ? err.message : 'network error';
+    const tooLarge = err instanceof AppError && err.code === 'response_too_large';
     return {
       ok: false,
       status: undefined,
       latencyMs: core.now() - started,
-      failure: 'unreachable',
+      failure: tooLarge ? 'other' : 'unreachable',
       runbook: undefined,
       message,
     };
