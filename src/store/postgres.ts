@@ -21,6 +21,7 @@ import {
   postgresKeyCheckIo,
   putPostgresSnapshot,
 } from './postgres-snapshots.js';
+import { postgresKeyRejectedAt, recordPostgresRejectedKey } from './rejected-keys.js';
 import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
 import type {
   ActionName,
@@ -275,5 +276,13 @@ export class PostgresStore implements Store {
 
   async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
     return this.guard('tryLease', () => tryPostgresLease(this.pool, name, owner, now, ttlMs));
+  }
+
+  async recordRejectedKey(fingerprint: string, at: number): Promise<void> {
+    return this.guard('recordRejectedKey', () => recordPostgresRejectedKey(this.pool, fingerprint, at));
+  }
+
+  async keyRejectedAt(fingerprint: string): Promise<number | null> {
+    return this.guard('keyRejectedAt', () => postgresKeyRejectedAt(this.pool, fingerprint));
   }
 }

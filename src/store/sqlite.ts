@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
+import { recordSqliteRejectedKey, sqliteKeyRejectedAt } from './rejected-keys.js';
 import { type AuditRow, patchColumns, type RequestRow, storeFailure, toAudit, toRequest } from './rows.js';
 import { openSqliteDatabase } from './sqlite-file.js';
 import {
@@ -239,5 +240,13 @@ export class SqliteStore implements Store {
 
   async tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
     return this.run('tryLease', () => trySqliteLease(this.db, name, owner, now, ttlMs));
+  }
+
+  async recordRejectedKey(fingerprint: string, at: number): Promise<void> {
+    return this.run('recordRejectedKey', () => recordSqliteRejectedKey(this.db, fingerprint, at));
+  }
+
+  async keyRejectedAt(fingerprint: string): Promise<number | null> {
+    return this.run('keyRejectedAt', () => sqliteKeyRejectedAt(this.db, fingerprint));
   }
 }

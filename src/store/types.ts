@@ -145,4 +145,9 @@ export interface Store {
 
   /** A lease for work that one replica should do at a time (expiry sweep, snapshotting). */
   tryLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+
+  /** Records that the proxy rejected the management key with this fingerprint (never the key); keeps the latest time. */
+  recordRejectedKey(fingerprint: string, at: number): Promise<void>;
+  /** When the key with this fingerprint was last recorded as rejected (ms epoch), or null. */
+  keyRejectedAt(fingerprint: string): Promise<number | null>;
 }

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/types.js';
 export { newRequest, newSnapshot, T0 } from './fixtures.js';
 
 import { coordinationContract } from './contract-coordination.js';
+import { rejectedKeyContract } from './contract-keys.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
 
@@ -44,4 +45,5 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
   requestContract(name, ctx);
   coordinationContract(name, ctx);
   snapshotContract(name, ctx);
+  rejectedKeyContract(name, ctx);
 }
