@@ -123,6 +123,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const proxy = createManagementClient({
     baseUrl: config.proxy.url,
     managementKey: config.proxy.managementKey,
+    rejectedKeys: store, // a 401 seen by any replica stops them all
     logger: logger.child({ component: 'cliproxy' }),
     onRequest: ({ method, route, status, durationMs }) => {
       metrics.proxyCall(route, status, durationMs / 1000);

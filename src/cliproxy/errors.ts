@@ -37,6 +37,14 @@ export function latchedError(): AppError {
   );
 }
 
+export function latchedElsewhereError(rejectedAt: number): AppError {
+  return new AppError(
+    'unauthorized',
+    `The management API rejected CLIPROXY_MANAGEMENT_KEY at ${new Date(rejectedAt).toISOString()} (recorded by this bot or another replica); the bot is not sending it again (5 failed attempts ban the host for 30 minutes).`,
+    { runbook: 'refresh-401', hint: KEY_HINT, details: { latched: true, rejectedAt } },
+  );
+}
+
 export function ipBannedError(serverSays: string, version: string | undefined): AppError {
   return new AppError(
     'ip_banned',

@@ -11,16 +11,20 @@ import { classifyFailure, parseHandlerError } from './classify.js';
 import {
   badResponseError,
   latchedError,
+  latchedElsewhereError,
   managementDisabledError,
   missingKeyError,
   routeMissingError,
 } from './errors.js';
+import { KeyRejections, type RejectedKeyStore } from './key-rejections.js';
 import { CallLanes } from './lanes.js';
 import { type HttpRequest, type HttpResponse, type RequestInfo, Transport } from './transport.js';
 
 export const MANAGEMENT_PREFIX = '/v0/management';
 /** Concurrent management calls once the key is verified (the proxy bans a host after 5 failed attempts). */
-export const MAX_IN_FLIGHT = 3;
+export const MAX_IN_FLIGHT = 2;
+/** How long a key counts as verified after a success; past it, the next call runs alone again. */
+export const VERIFIED_FOR_MS = 10_000;
 
 export interface ManagementClientOptions {
   /** The proxy's base URL, e.g. http://127.0.0.1:8317 (CLIPROXY_URL). */
@@ -42,6 +46,8 @@ export interface ManagementClientOptions {
   now?: () => number;
   /** Observes every HTTP attempt (method, route, status, duration): the bot feeds its metrics with it. */
   onRequest?: (info: RequestInfo) => void;
+  /** Where rejected keys are shared between replicas (the store); unset: the latch is per process only. */
+  rejectedKeys?: RejectedKeyStore;
 }
 
 export type Method = HttpRequest['method'];
@@ -68,8 +74,12 @@ export class ManagementCore {
   protected key: string | undefined;
   redactor: Redactor;
   protected latched = false;
-  /** Until one call succeeded with the current key, management calls run one at a time (one 401, not N). */
-  protected keyVerified = false;
+  /**
+   * When a call last succeeded with the current key. Unless that was within VERIFIED_FOR_MS, management
+   * calls run one at a time, so a key rotated while the bot was idle costs one 401, not MAX_IN_FLIGHT.
+   */
+  private verifiedAt: number | undefined;
+  private readonly rejections: KeyRejections | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly lanes = new CallLanes(MAX_IN_FLIGHT);
   protected version: string | undefined;
@@ -102,6 +112,9 @@ export class ManagementCore {
       onRequest: options.onRequest,
     });
     this.basePath = url.pathname.replace(/\/+$/, '');
+    if (options.rejectedKeys) {
+      this.rejections = new KeyRejections(options.rejectedKeys, this.now, options.logger);
+    }
   }
 
   get serverVersion(): string | undefined {
@@ -123,7 +136,7 @@ export class ManagementCore {
     this.key = key;
     this.redactor = new Redactor([key]);
     this.latched = false;
-    this.keyVerified = false;
+    this.verifiedAt = undefined;
   }
 
   async getJson<T>(
@@ -163,6 +176,11 @@ export class ManagementCore {
       const key = this.key;
       if (!key) throw missingKeyError();
       if (this.latched) throw latchedError();
+      const rejectedAt = await this.rejections?.rejectedAt(key);
+      if (rejectedAt !== undefined) {
+        if (key === this.key) this.latched = true;
+        throw latchedElsewhereError(rejectedAt);
+      }
       const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
       const res = await this.transport.send({
         method,
@@ -174,24 +192,38 @@ export class ManagementCore {
       });
       this.captureVersion(res);
       if (res.status >= 200 && res.status < 300) {
-        if (key === this.key) this.keyVerified = true;
         this.lastSuccess = this.now();
+        if (key === this.key && !this.latched) this.verifiedAt = this.lastSuccess;
         return res;
       }
-      if (res.status === 401 && key === this.key) this.latched = true;
+      if (res.status === 401) await this.rejected(key);
       if (res.status === 404 && !parseHandlerError(res.text)) {
         throw await this.explainBare404(method, route, opts.missingRouteIs);
       }
       throw classifyFailure(res, method, MANAGEMENT_PREFIX + route, this.version, this.redactor);
     };
-    if (!this.keyVerified) {
-      const next = this.queue.then(run, run);
+    const background = opts.background === true;
+    const verified = this.verifiedAt !== undefined && this.now() - this.verifiedAt < VERIFIED_FOR_MS;
+    if (!verified) {
+      // one at a time (and inside the in-flight limit) until a call succeeds with this key
+      const next = this.queue.then(
+        () => this.lanes.run(run, background),
+        () => this.lanes.run(run, background),
+      );
       this.queue = next.catch(() => undefined);
       return next;
     }
     // even with a verified key, at most MAX_IN_FLIGHT calls at once: if the key is rotated on the proxy,
     // only the calls already in flight can fail before the 401 latch stops the rest
-    return this.lanes.run(run, opts.background === true);
+    return this.lanes.run(run, background);
+  }
+
+  /** A 401 for `key`: latch (if it is still the current key) and tell the other replicas. */
+  private async rejected(key: string): Promise<void> {
+    if (key !== this.key) return;
+    this.latched = true;
+    this.verifiedAt = undefined;
+    await this.rejections?.record(key);
   }
 
   /** A 404 without a handler body: the route is missing, or the whole API is off. /config tells which. */
@@ -204,7 +236,7 @@ export class ManagementCore {
       headers: { authorization: `Bearer ${this.key}` },
     });
     this.captureVersion(res);
-    if (res.status === 401 && this.key) this.latched = true;
+    if (res.status === 401 && this.key) await this.rejected(this.key);
     if (res.status === 404 && !parseHandlerError(res.text)) return managementDisabledError(url);
     if (res.status >= 200 && res.status < 300) {
       return routeMissingError(method, MANAGEMENT_PREFIX + route, this.version, missingRouteIs);
