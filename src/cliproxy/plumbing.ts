@@ -10,8 +10,8 @@ import type { AppError } from '../errors.js';
 import { classifyFailure, parseHandlerError } from './classify.js';
 import {
   badResponseError,
-  latchedError,
   latchedElsewhereError,
+  latchedError,
   managementDisabledError,
   missingKeyError,
   routeMissingError,
