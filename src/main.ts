@@ -212,6 +212,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   if (config.slack.socketMode) {
     healthServer = createServer(routesListener(routes));
     url = await listen(healthServer, config.http.port, config.http.host);
+    // a failed accept (e.g. out of file descriptors under a flood) is logged, never fatal
+    healthServer.on('error', (err) => logger.warn({ err }, 'health listener error'));
     await app.start();
   } else {
     const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
