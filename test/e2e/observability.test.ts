@@ -70,6 +70,27 @@ describe('health and metrics', () => {
     );
   });
 
+  it('keeps a flood of /readyz from reaching the proxy while an approved refresh runs', async () => {
+    const w = await startWorld();
+    try {
+      const { id } = await askRefresh(w);
+      const configReadsBefore = w.proxy.callsTo('/v0/management/config', 'GET').length;
+      const flood = Array.from({ length: 150 }, () => fetch(`${w.h.bot.url}/readyz`).then((r) => r.status));
+      const started = Date.now();
+      await click(w, 'approve', id, 'U0ALICE');
+      await updateFor(w, 'Verified');
+      const tookMs = Date.now() - started;
+      const statuses = await Promise.all(flood);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      // 150 unauthenticated calls cost at most one proxy probe (answers are shared and reused)
+      const probeReads = w.proxy.callsTo('/v0/management/config', 'GET').length - configReadsBefore;
+      expect(probeReads).toBeLessThanOrEqual(1);
+      expect(tookMs).toBeLessThan(10_000);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('counts requests by state, executions and verifications after an approved refresh', async () => {
     const w = await startWorld();
     try {
