@@ -181,6 +181,7 @@ export class ManagementCore {
         if (key === this.key) this.latched = true;
         throw latchedElsewhereError(rejectedAt);
       }
+      if (this.latched) throw latchedError(); // a 401 arrived while the store was being read
       const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
       const res = await this.transport.send({
         method,
