@@ -2,11 +2,17 @@
 // with response_too_large naming the cap, and the bot stops reading (the connection is aborted), so a
 // 100 MB answer never sits in memory or reaches a snapshot.
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
 import { AUTH_FILES_LIMIT, CONFIG_YAML_LIMIT, JSON_BODY_LIMIT } from '../../src/cliproxy/transport.js';
+import { Snapshotter } from '../../src/snapshots/snapshotter.js';
+import { openStore } from '../../src/store/open.js';
 import { errorOf } from './helpers.js';
 
 const KEY = 'cap-test-key';
@@ -129,5 +135,25 @@ describe('proxy answer caps', () => {
     expect(info.reachable).toBe(true);
     expect(info.error).toMatchObject({ code: 'response_too_large' });
     expect(info.error?.message).toContain('1 MB');
+  }, 30_000);
+
+  it('stores no snapshot of a config.yaml past the cap', async () => {
+    const { client } = await bigAnswers(() => ({
+      bytes: CONFIG_YAML_LIMIT + 1,
+      contentType: 'application/yaml',
+    }));
+    const store = await openStore(`file:${join(mkdtempSync(join(tmpdir(), 'cap-')), 'bot.sqlite')}`);
+    closers.push(() => store.close());
+    const snapshotter = new Snapshotter({
+      store,
+      client,
+      logger: pino({ level: 'silent' }),
+      now: Date.now,
+      intervalMs: 60_000,
+      keep: 50,
+      owner: 'a',
+    });
+    expect((await errorOf(snapshotter.snapshotNow('interval'))).code).toBe('response_too_large');
+    expect(await store.listSnapshots(10)).toEqual([]);
   }, 30_000);
 });
