@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The auth-bot command line: the same domain code as the Slack bot, without Slack.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { commands } from './cli/registry.js';
 import { type CliContext, EXIT, writeLine } from './cli/types.js';
 import { describeError, formatError } from './errors.js';
@@ -46,8 +48,19 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1]);
-if (invokedDirectly) {
+/** The file node was asked to run, with symlinks resolved (npm's `auth-bot` bin link, npx, a global install). */
+function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+// run only as the entry point (not when a test imports runCli): compare real paths, since npm starts
+// the CLI through a symlink named `auth-bot` whose own name says nothing about this file
+const entry = process.argv[1] === undefined ? undefined : realPathOf(process.argv[1]);
+if (entry !== undefined && entry === realPathOf(fileURLToPath(import.meta.url))) {
   runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'not_found'
   | 'bad_request'
   | 'bad_response'
+  | 'response_too_large'
   | 'server_error'
   | 'conflict'
   | 'forbidden'

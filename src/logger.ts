@@ -38,7 +38,7 @@ const SECRET_FIELDS = [
 /**
  * pino redaction paths: each secret field at the top level and one level down (child bindings included).
  * Deeper levels are covered by the logMethod hook, which scrubs every argument by key at any depth;
- * wildcard paths two and three levels down cost more CPU per log line than the rest of a command (issue 6).
+ * wildcard paths two and three levels down cost more CPU per log line than the rest of a command.
  */
 export const REDACT_PATHS: string[] = SECRET_FIELDS.flatMap((f) => {
   const k = /^[A-Za-z_$][\w$]*$/.test(f) ? `.${f}` : `["${f}"]`;

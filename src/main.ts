@@ -14,6 +14,7 @@ import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './con
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
 import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { proxyReadiness } from './http/readiness.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
 import { createLogger } from './logger.js';
 import { registerCheckAction } from './slack/actions/check.js';
@@ -36,7 +37,7 @@ export interface BotOptions {
   /** Web API client overrides (tests shorten retries). */
   slackClientOptions?: Partial<webApi.WebClientOptions>;
   now?: () => number;
-  /** Lifecycle (issue 6): how long stop() waits for running executions (default 10 s). */
+  /** How long stop() waits for running executions (default 10 s). */
   drainTimeoutMs?: number;
   /** Liveness lease and heartbeat of this replica (default 30 s / 10 s; tests shorten them). */
   liveness?: { leaseMs: number; heartbeatMs: number };
@@ -116,7 +117,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   if (unencrypted) logger.warn(unencrypted);
   const runbook = await loadRunbookFile(config.runbookFile ?? bundledRunbookPath());
 
-  const policy = await loadApprovalPolicy(config, logger); // approvals (issue 4): bad file -> bad_config
+  const policy = await loadApprovalPolicy(config, logger); // approvals: bad file -> bad_config
   const store = meterStore(
     await openStore(config.databaseUrl, { snapshotKey: config.snapshot.key, logger }),
     metrics,
@@ -125,6 +126,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const proxy = createManagementClient({
     baseUrl: config.proxy.url,
     managementKey: config.proxy.managementKey,
+    rejectedKeys: store, // a 401 seen by any replica stops them all
     logger: logger.child({ component: 'cliproxy' }),
     onRequest: ({ method, route, status, durationMs }) => {
       metrics.proxyCall(route, status, durationMs / 1000);
@@ -137,8 +139,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     config.statusMaxAgeMs,
   );
 
-  // approvals (issue 4): engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
-  // --- snapshots and rollback (issue 5): snapshotter, rollback plugged into the engine, pre-mutation snapshots
+  // approvals: engine, /auth-refresh, /auth-audit, Approve/Deny/offer/fix_request, expiry sweeper
+  // --- snapshots and rollback: snapshotter, rollback plugged into the engine, pre-mutation snapshots
   const snapshotter = new Snapshotter({
     store,
     client: proxy,
@@ -166,25 +168,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     onSlackError: (method, error) => metrics.slackError(method, error),
     onSlackRateLimited: (method) => metrics.slackRateLimited(method),
     ...rollback,
-    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
+    ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     ...(options.liveness ? { liveness: options.liveness } : {}),
   });
 
   const responder = createResponder();
-  const probes: ReadinessProbe[] = [
-    { name: 'store', check: () => store.ping() },
-    {
-      name: 'proxy',
-      check: async () => {
-        const info = await proxy.probe();
-        if (info.error)
-          throw new Error(
-            `${info.error.message}${info.error.runbook ? ` (runbook: ${info.error.runbook})` : ''}`,
-          );
-      },
-    },
-  ];
-  const routes = buildRoutes({ metrics, probes });
+  const probes: ReadinessProbe[] = [{ name: 'store', check: () => store.ping() }, proxyReadiness(proxy)];
+  const routes = buildRoutes({ metrics, probes, logger: logger.child({ component: 'readyz' }) });
   const registrars: Registrar[] = [
     (app) => registerWhyCommand(app, { runbook, logger }),
     (app) => registerWhyShareAction(app, { runbook, logger }),
@@ -207,7 +197,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         listSnapshots: () => store.listSnapshots(50),
       }),
     (app) => approvals.register(app),
-    (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5
+    (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }),
   ];
   const { app, commands } = createSlackApp(
     {
@@ -227,6 +217,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   if (config.slack.socketMode) {
     healthServer = createServer(routesListener(routes));
     url = await listen(healthServer, config.http.port, config.http.host);
+    // a failed accept (e.g. out of file descriptors under a flood) is logged, never fatal
+    healthServer.on('error', (err) => logger.warn({ err }, 'health listener error'));
     await app.start();
   } else {
     const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
@@ -238,7 +230,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     'auth-bot started',
   );
   approvals.start();
-  snapshotter.start(); // issue 5
+  snapshotter.start();
 
   let stopped = false;
   return {
@@ -257,7 +249,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       await approvals.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping approvals'));
       await snapshotter
         .stop()
-        .catch((err: unknown) => logger.warn({ err }, 'error while stopping snapshots')); // issue 5
+        .catch((err: unknown) => logger.warn({ err }, 'error while stopping snapshots'));
       if (healthServer) {
         healthServer.closeAllConnections();
         await new Promise<void>((resolve) => healthServer.close(() => resolve()));

@@ -42,7 +42,7 @@ async function checkTargetUnchanged(
   request: ApprovalRequest,
   userId: string,
 ): Promise<boolean> {
-  // --- plugged actions (rollback, issue 5): the plugin re-reads its own target ---
+  // --- plugged actions (rollback): the plugin re-reads its own target ---
   const plugin = ctx.plugins?.get(request.action);
   if (plugin) {
     const current = await plugin.recheck(s.client, request);

@@ -35,11 +35,11 @@ export interface ApprovalWiringDeps {
   login?: TimingOptions;
   /** How long user-group members are cached (default 60 s). */
   groupCacheMs?: number;
-  // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+  // --- plugged actions and pre-mutation hook (rollback) ---
   plugins?: ApprovalEngineDeps['plugins'];
   beforeMutation?: ApprovalEngineDeps['beforeMutation'];
   // --- end plugged actions ---
-  /** Lifecycle (issue 6): how long stop() waits for running executions before marking them interrupted (default 10 s). */
+  /** How long stop() waits for running executions before marking them interrupted (default 10 s). */
   drainTimeoutMs?: number;
   /** Liveness lease and heartbeat of this replica (default 30 s / 10 s). */
   liveness?: ApprovalEngineDeps['liveness'];
@@ -112,8 +112,8 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
         canary: { clientKey: config.proxy.clientKey, model: config.proxy.canaryModel },
         ...(deps.verify ? { verify: deps.verify } : {}),
         ...(deps.login ? { login: deps.login } : {}),
-        ...(deps.plugins ? { plugins: deps.plugins } : {}), // rollback (issue 5)
-        ...(deps.beforeMutation ? { beforeMutation: deps.beforeMutation } : {}), // issue 5
+        ...(deps.plugins ? { plugins: deps.plugins } : {}), // rollback
+        ...(deps.beforeMutation ? { beforeMutation: deps.beforeMutation } : {}),
         ...(deps.liveness ? { liveness: deps.liveness } : {}),
       });
       registerRefreshCommand(app, { engine, logger });
@@ -124,7 +124,7 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
     engine: () => engine,
     start() {
       if (!engine || stopSweeper) return;
-      // lifecycle (issue 6): liveness lease + executions left running by a dead process are interrupted
+      // lifecycle: liveness lease + executions left running by a dead process are interrupted
       void engine
         .start()
         .then(
@@ -142,7 +142,7 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
     },
     async stop() {
       await stopSweeper?.();
-      // lifecycle (issue 6): bounded drain; what is still running afterwards is marked interrupted
+      // lifecycle: bounded drain; what is still running afterwards is marked interrupted
       const result = await engine?.stop(deps.drainTimeoutMs ?? 10_000);
       if (result && !result.drained) logger.warn(result, 'stopped before every execution finished');
     },

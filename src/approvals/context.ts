@@ -43,7 +43,7 @@ export interface ApprovalEngineDeps {
   probes?: RouteProbes;
   /** Liveness lease length and heartbeat period (default 30 s / 10 s; tests shorten them). */
   liveness?: Liveness;
-  // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+  // --- plugged actions and pre-mutation hook (rollback) ---
   /** Actions plugged in from outside the engine (rollback: src/snapshots/rollback-action.ts). */
   plugins?: ActionPlugin[];
   /** Runs right before any built-in action mutates the proxy (main.ts: a pre-mutation config snapshot). */
@@ -72,7 +72,7 @@ export interface EngineContext {
   track: (work: Promise<unknown>) => void;
   /** Requests whose execution this engine claimed and is still running (the heartbeat leaves these alone). */
   executing: Set<string>;
-  // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+  // --- plugged actions and pre-mutation hook (rollback) ---
   plugins?: PluginRegistry;
   beforeMutation?: ((request: ApprovalRequest, client: ManagementClient) => Promise<void>) | undefined;
   // --- end plugged actions ---

@@ -24,7 +24,7 @@ export interface NewRequestInput {
   method?: RefreshMethod;
   parentId?: string;
   source?: string;
-  /** Plugged actions only (rollback, issue 5): the plugin's arguments, e.g. { snapshotId }. */
+  /** Plugged actions only (rollback): the plugin's arguments, e.g. { snapshotId }. */
   args?: Record<string, unknown>;
 }
 
@@ -41,7 +41,7 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
       return `start a login (GET /v0/management/${input.provider}-auth-url), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`;
     case 'reenable':
       return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
-    case 'rollback': // plugged (issue 5): its plan comes from the plugin
+    case 'rollback': // plugged: its plan comes from the plugin
       return 'roll config.yaml back to a snapshot';
   }
 }
@@ -117,7 +117,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const noQuorum = unreachableQuorum(ctx.policy, input.action);
   if (noQuorum) return refuse(ctx, s, input, `${noQuorum} Nothing was requested.`);
 
-  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback, issue 5)
+  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback)
   const target = plugin ? plugin.target : targetOf(input.provider);
   const actionPolicy = ctx.policy.actions[input.action];
   const now = ctx.now();
@@ -143,7 +143,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const clash = await findClash(ctx, input.action, target);
   if (clash) return refuse(ctx, s, input, clashReason(clash, input.provider));
 
-  // --- plugged actions (rollback, issue 5): the plugin reads its own target ---
+  // --- plugged actions (rollback): the plugin reads its own target ---
   if (plugin) {
     try {
       const opened = await openPluggedRequest(ctx, s, plugin, { ...input, id, target, now }, actionPolicy);

@@ -43,7 +43,7 @@ export interface ApprovalEngine {
   recentRequests(limit?: number): Promise<ApprovalRequest[]>;
   /** Resolves when every execution started so far has finished. */
   drain(): Promise<void>;
-  // --- lifecycle (issue 6): liveness lease, recovery of dead replicas' executions, bounded drain ---
+  // --- lifecycle: liveness lease, recovery of dead replicas' executions, bounded drain ---
   /**
    * Renews this replica's liveness lease, interrupts executions left running by dead replicas (returns
    * how many), then keeps doing both every HEARTBEAT_MS until stop(). Call before serving clicks.
@@ -63,7 +63,7 @@ const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
   const inFlight = new Set<Promise<unknown>>();
-  let lifeTimer: NodeJS.Timeout | undefined; // lifecycle (issue 6)
+  let lifeTimer: NodeJS.Timeout | undefined; // lifecycle
   const ctx: EngineContext = {
     store: deps.store,
     policy: deps.policy,
@@ -80,8 +80,8 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     liveness: deps.liveness ?? { leaseMs: REPLICA_LEASE_MS, heartbeatMs: HEARTBEAT_MS },
     baseClient: deps.client,
     baseMessenger: deps.messenger,
-    plugins: pluginRegistry(deps.plugins), // plugged actions (rollback, issue 5)
-    beforeMutation: deps.beforeMutation, // pre-mutation snapshot hook (issue 5)
+    plugins: pluginRegistry(deps.plugins), // plugged actions (rollback)
+    beforeMutation: deps.beforeMutation, // pre-mutation snapshot hook
     executing: new Set<string>(),
     track: (work) => {
       const p = work.catch((err: unknown) => deps.logger.error({ err }, 'background approval work failed'));
@@ -148,7 +148,7 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     async drain() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
-    // --- lifecycle (issue 6) ---
+    // --- lifecycle ---
     async start() {
       await heartbeat(ctx);
       const recovered = await recoverInterrupted(ctx);

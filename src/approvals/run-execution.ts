@@ -53,7 +53,7 @@ async function finish(
   if (done) await s.audit(`request.${state}`, null, { ...result });
   else await s.audit('execution.late_result', null, { ...result, state });
   if (done) await refreshMessage(ctx, s, done);
-  // false: the request was already moved on (interrupted at shutdown, issue 6): report nothing more
+  // false: the request was already moved on (interrupted at shutdown): report nothing more
   return done !== null;
 }
 
@@ -174,7 +174,7 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
   try {
     await refreshMessage(ctx, s, running);
     await reply(s, running, md`:gear: Running: ${params.plan}`);
-    // --- plugged actions and pre-mutation hook (rollback, issue 5) ---
+    // --- plugged actions and pre-mutation hook (rollback) ---
     const plugin = ctx.plugins?.get(running.action);
     if (plugin) {
       const run = { client: s.client, request: running, audit: s.audit, now: ctx.now, sleep: ctx.sleep };

@@ -37,6 +37,14 @@ export function latchedError(): AppError {
   );
 }
 
+export function latchedElsewhereError(rejectedAt: number): AppError {
+  return new AppError(
+    'unauthorized',
+    `The management API rejected CLIPROXY_MANAGEMENT_KEY at ${new Date(rejectedAt).toISOString()} (recorded by this bot or another replica); the bot is not sending it again (5 failed attempts ban the host for 30 minutes).`,
+    { runbook: 'refresh-401', hint: KEY_HINT, details: { latched: true, rejectedAt } },
+  );
+}
+
 export function ipBannedError(serverSays: string, version: string | undefined): AppError {
   return new AppError(
     'ip_banned',
@@ -103,4 +111,22 @@ export function badResponseError(method: string, route: string, problem: string)
   return new AppError('bad_response', `Unexpected answer from ${method} ${route}: ${problem}.`, {
     hint: 'The server may be a different or newer build than the bot understands; check CLIPROXY_URL.',
   });
+}
+
+/** "1 MB", "4 MB", "512 KB": a byte cap as people read it. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+export function responseTooLargeError(method: string, route: string, limitBytes: number): AppError {
+  return new AppError(
+    'response_too_large',
+    `The proxy's answer to ${method} ${route} is larger than ${formatBytes(limitBytes)}, the most the bot reads from that route; it stopped reading and used nothing of it.`,
+    {
+      hint: 'Check that CLIPROXY_URL points at CLIProxyAPI (not another service); a config.yaml or token file this large is not one the bot can handle.',
+      details: { method, route, limitBytes },
+    },
+  );
 }

@@ -2,7 +2,15 @@
 // idempotent GETs on network errors and 5xx. Never retries a 4xx (a retried 401 gets the host banned).
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { timeoutError, unreachableError } from './errors.js';
+import { AppError } from '../errors.js';
+import { responseTooLargeError, timeoutError, unreachableError } from './errors.js';
+
+/** The most the bot reads of a JSON answer (token file, login status, canary, errors...). */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+/** The most the bot reads of the auth-file list (about 8,000 credentials). */
+export const AUTH_FILES_LIMIT = 4 * 1024 * 1024;
+/** The most the bot reads of GET /config.yaml (it is stored as a snapshot). */
+export const CONFIG_YAML_LIMIT = 4 * 1024 * 1024;
 
 export interface TransportOptions {
   baseUrl: string;
@@ -32,6 +40,8 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Retries on network errors and 5xx; only ever true for idempotent GETs. */
   retry?: boolean;
+  /** The most bytes of the answer's body the call reads (default JSON_BODY_LIMIT); past it, the call fails. */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -70,8 +80,9 @@ export class Transport {
         return res;
       } catch (err) {
         if (err === TIMED_OUT) throw timeoutError(this.options.baseUrl, budget);
+        if (err instanceof AppError) throw err; // an answer too large: asking again gets the same answer
         lastError = err;
-        if (isClosedDispatcher(err)) break; // shutting down (issue 6): retrying a closed client cannot succeed
+        if (isClosedDispatcher(err)) break; // shutting down: retrying a closed client cannot succeed
         if (attempt < maxAttempts && deadline - now() > retryDelayMs) {
           await sleep(retryDelayMs * attempt);
         }
@@ -98,7 +109,7 @@ export class Transport {
         headersTimeout: remainingMs,
         bodyTimeout: remainingMs,
       });
-      const text = await res.body.text();
+      const text = await readCapped(res, req.method, route ?? req.path, req.maxBytes ?? JSON_BODY_LIMIT);
       const durationMs = now() - started;
       logger?.debug(
         { method: req.method, route, status: res.statusCode, durationMs, attempt },
@@ -108,6 +119,14 @@ export class Transport {
       return { status: res.statusCode, headers: res.headers, text, durationMs };
     } catch (err) {
       const durationMs = now() - started;
+      if (err instanceof AppError) {
+        logger?.warn(
+          { method: req.method, route, durationMs, attempt, error: err.code },
+          'cliproxy answer refused',
+        );
+        onRequest?.({ method: req.method, route, status: 'too_large', durationMs });
+        throw err;
+      }
       const timedOut = controller.signal.aborted;
       logger?.warn(
         {
@@ -125,6 +144,36 @@ export class Transport {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Reads the body as UTF-8 text, at most `limit` bytes: a declared Content-Length past the limit fails
+ * before reading, and a streamed body is abandoned (the connection aborted) as soon as it passes it, so
+ * a huge or endless answer never sits in memory.
+ */
+async function readCapped(
+  res: Dispatcher.ResponseData,
+  method: string,
+  route: string,
+  limit: number,
+): Promise<string> {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.destroy();
+    throw responseTooLargeError(method, route, limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) {
+      res.body.destroy();
+      throw responseTooLargeError(method, route, limit);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The client was closed (bot stopping): undici's ClientDestroyedError / ClientClosedError. */

@@ -144,4 +144,21 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: oneOpenRequestPerTarget(),
     postgres: oneOpenRequestPerTarget(),
   },
+  {
+    version: 3,
+    name: 'rejected management keys',
+    // fingerprints (a slow hash) of management keys the proxy answered 401 to, so no replica sends them again
+    sqlite: [
+      `CREATE TABLE rejected_keys (
+        fingerprint TEXT PRIMARY KEY,
+        rejected_at INTEGER NOT NULL
+      )`,
+    ],
+    postgres: [
+      `CREATE TABLE rejected_keys (
+        fingerprint TEXT PRIMARY KEY,
+        rejected_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -21,7 +21,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   if (isSqliteUrl(databaseUrl)) {
     store = new SqliteStore(databaseUrl, storeOptions);
   } else if (isPostgresUrl(databaseUrl)) {
-    // loaded only when used: pg adds ~10 MB of resident memory to every SQLite deployment (issue 6)
+    // loaded only when used: pg adds ~10 MB of resident memory to every SQLite deployment
     const { PostgresStore } = await import('./postgres.js');
     const postgres = new PostgresStore(databaseUrl, storeOptions);
     store = postgres;

@@ -29,6 +29,7 @@ import {
   postgresKeyCheckIo,
   putPostgresSnapshot,
 } from './postgres-snapshots.js';
+import { postgresKeyRejectedAt, recordPostgresRejectedKey } from './rejected-keys.js';
 import {
   type AuditRow,
   openRequestClash,
@@ -321,5 +322,13 @@ export class PostgresStore implements Store {
 
   async fingerprintKey(): Promise<Buffer> {
     return this.guard('fingerprintKey', () => readOrCreateInstallationKey(postgresKeyCheckIo(this.pool)));
+  }
+
+  async recordRejectedKey(fingerprint: string, at: number): Promise<void> {
+    return this.guard('recordRejectedKey', () => recordPostgresRejectedKey(this.pool, fingerprint, at));
+  }
+
+  async keyRejectedAt(fingerprint: string): Promise<number | null> {
+    return this.guard('keyRejectedAt', () => postgresKeyRejectedAt(this.pool, fingerprint));
   }
 }

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import { verifySnapshotKey } from './crypto.js';
 import { readOrCreateInstallationKey } from './installation-key.js';
+import { recordSqliteRejectedKey, sqliteKeyRejectedAt } from './rejected-keys.js';
 import {
   type AuditRow,
   openRequestClash,
@@ -282,5 +283,13 @@ export class SqliteStore implements Store {
 
   async fingerprintKey(): Promise<Buffer> {
     return this.run('fingerprintKey', () => readOrCreateInstallationKey(sqliteKeyCheckIo(this.db)));
+  }
+
+  async recordRejectedKey(fingerprint: string, at: number): Promise<void> {
+    return this.run('recordRejectedKey', () => recordSqliteRejectedKey(this.db, fingerprint, at));
+  }
+
+  async keyRejectedAt(fingerprint: string): Promise<number | null> {
+    return this.run('keyRejectedAt', () => sqliteKeyRejectedAt(this.db, fingerprint));
   }
 }

@@ -182,4 +182,9 @@ export interface Store {
    * exactly one caller per slot gets the slot's start time (epoch ms, database clock); the rest get null.
    */
   claimSlot(name: string, owner: string, intervalMs: number): Promise<number | null>;
+
+  /** Records that the proxy rejected the management key with this fingerprint (never the key); keeps the latest time. */
+  recordRejectedKey(fingerprint: string, at: number): Promise<void>;
+  /** When the key with this fingerprint was last recorded as rejected (ms epoch), or null. */
+  keyRejectedAt(fingerprint: string): Promise<number | null>;
 }

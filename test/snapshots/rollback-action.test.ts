@@ -1,14 +1,15 @@
 // The rollback action over a real ManagementClient and the fake proxy: execute (pre-rollback snapshot,
 // PUT keeping remote-management, the server's refusals reported as they are) and verify.
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { classifyFailure } from '../../src/cliproxy/classify.js';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
-import type { ManagementClient } from '../../src/cliproxy/types.js';
 import {
   executeRollback,
   prepareRollback,
@@ -16,7 +17,6 @@ import {
   verifyRollback,
 } from '../../src/domain/actions/rollback.js';
 import { parseConfigYaml } from '../../src/domain/config/blocks.js';
-import { Redactor } from '../../src/domain/redact.js';
 import { AppError } from '../../src/errors.js';
 import { Snapshotter } from '../../src/snapshots/snapshotter.js';
 import { openStore } from '../../src/store/open.js';
@@ -165,22 +165,60 @@ describe('rollback action', () => {
     'reports a %s from PUT with the server message and changes nothing else',
     async (status, body, words) => {
       const snap = await setup();
-      const refusing: ManagementClient = Object.assign(Object.create(client) as ManagementClient, {
-        putConfigYaml: async () => {
-          throw classifyFailure(
-            { status, headers: {}, text: body, durationMs: 1 },
-            'PUT',
-            '/v0/management/config.yaml',
-            'v7',
-            new Redactor(),
-          );
-        },
+      // the real client talks HTTP to a front that passes every call to the fake proxy, except that it
+      // answers the PUT itself with the server's refusal
+      const puts: string[] = [];
+      const front = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (req.method === 'PUT' && req.url === '/v0/management/config.yaml') {
+            puts.push(text);
+            res.writeHead(status, { 'content-type': 'application/json', 'x-cpa-version': 'v7' });
+            res.end(body);
+            return;
+          }
+          void fetch(`${proxy.url}${req.url}`, {
+            method: req.method ?? 'GET',
+            headers: { authorization: req.headers.authorization ?? '' },
+            ...(text ? { body: text } : {}),
+          }).then(async (r) => {
+            res.writeHead(r.status, Object.fromEntries(r.headers));
+            res.end(Buffer.from(await r.arrayBuffer()));
+          });
+        });
       });
-      const out = await executeRollback(refusing, snapshotter, snap, 'req-2');
-      expect(out.kind).toBe('failed');
-      expect(out.summary).toContain(words);
-      expect(out.summary).toContain('Nothing else was changed');
-      expect(proxy.state.configYaml).toBe(LIVE);
+      front.listen(0, '127.0.0.1');
+      await once(front, 'listening');
+      const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+      const refused = createManagementClient({
+        baseUrl: frontUrl,
+        managementKey: DEFAULT_MANAGEMENT_KEY,
+        retries: 0,
+      });
+      try {
+        const out = await executeRollback(refused, snapshotter, snap, 'req-2');
+        expect(out.kind).toBe('failed');
+        expect(out.summary).toContain(words);
+        expect(out.summary).toContain('Nothing else was changed');
+        // the rollback was really attempted once, with the snapshot's content and the live remote-management
+        expect(puts).toHaveLength(1);
+        expect(parseYaml(puts[0] as string)['api-keys']).toEqual(['k-1']);
+        // ... and nothing else was written: no other PUT/PATCH/POST reached the proxy, the config is as it was
+        expect(proxy.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+        expect(proxy.state.configYaml).toBe(LIVE);
+        // the pre-rollback snapshot it names holds the live config
+        const preId = /pre-rollback snapshot is `([^`]+)`/.exec(out.summary)?.[1];
+        expect(await store.getSnapshot(preId as string)).toMatchObject({
+          content: LIVE,
+          reason: 'pre-rollback:req-2',
+        });
+      } finally {
+        await refused.close();
+        front.closeAllConnections();
+        await new Promise((r) => front.close(r));
+      }
     },
   );
 

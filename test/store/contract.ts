@@ -8,6 +8,7 @@ export { newRequest, newSnapshot, T0 } from './fixtures.js';
 import { coordinationContract } from './contract-coordination.js';
 import { decisionContract } from './contract-decisions.js';
 import { installationKeyContract } from './contract-installation-key.js';
+import { rejectedKeyContract } from './contract-keys.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
 
@@ -48,4 +49,5 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
   decisionContract(name, ctx);
   snapshotContract(name, ctx);
   installationKeyContract(name, ctx);
+  rejectedKeyContract(name, ctx);
 }

@@ -24,7 +24,7 @@ const MAX_CREDENTIAL_LINES = 20;
 
 export function titleOf(request: ApprovalRequest, params: RequestParams = paramsOf(request)): string {
   const flavour = request.action === 'refresh' && params.method === 'legacy' ? ' (legacy Kiro route)' : '';
-  const subject = request.params.subject; // plugged actions (rollback, issue 5)
+  const subject = request.params.subject; // plugged actions (rollback)
   const what = typeof subject === 'string' ? subject : (params.credential ?? params.provider);
   return `${ACTION_TITLES[request.action]}${flavour}: ${what}`;
 }
@@ -115,7 +115,7 @@ export function renderRequest(request: ApprovalRequest, votes: readonly Vote[] =
       ],
     },
     section(`*What the bot will do:* ${escapeMrkdwn(params.plan)}`),
-    ...pluggedSections(request, creds), // plugged actions (rollback, issue 5): their own sections
+    ...pluggedSections(request, creds), // plugged actions (rollback): their own sections
     ...resultBlocks(resultOf(request)),
   ];
   if (request.state === 'pending') {

@@ -58,7 +58,17 @@ describe('parseRefreshCommand', () => {
     );
   });
 
-  it('does not throw on non-string input', () => {
-    fc.assert(fc.property(fc.anything(), (v) => parseRefreshCommand(v as string).ok === false || true));
+  it('refuses any non-string input with the usage, without throwing', () => {
+    fc.assert(
+      fc.property(
+        fc.anything().filter((v) => typeof v !== 'string'),
+        (v) => {
+          const r = parseRefreshCommand(v);
+          expect(r).toEqual({ ok: false, error: expect.stringContaining('Which provider?') });
+          if (!r.ok) expect(r.error).toContain('Usage: `/auth-refresh PROVIDER [CREDENTIAL]`');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
