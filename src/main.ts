@@ -130,7 +130,12 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
   });
   statusReader = createStatusCommandReader(
-    { proxy, logger: logger.child({ component: 'status' }), now },
+    {
+      proxy,
+      logger: logger.child({ component: 'status' }),
+      now,
+      staleCooldownMs: config.watch.staleCooldownMs,
+    },
     config.statusMaxAgeMs,
   );
 

@@ -38,6 +38,8 @@ const ROUTES: Record<string, (args: unknown[]) => string> = {
   startLogin: (a) => `GET /v0/management/${String(a[0])}-auth-url`,
   loginStatus: () => 'GET /v0/management/get-auth-status',
   canary: () => 'POST /v1/chat/completions',
+  hasResetQuota: () => 'POST /v0/management/reset-quota',
+  resetQuota: () => 'POST /v0/management/reset-quota',
 };
 
 function statusOf(result: unknown): number {

@@ -17,6 +17,7 @@ import {
   routeMissingError,
 } from './errors.js';
 import { validateAuthFileName, validateLoginMethod, validateLoginState, validateProvider } from './names.js';
+import { type ManagementPost, probeResetQuota, resetQuota } from './quota.js';
 import {
   authFilesResponse,
   jsonObject,
@@ -34,6 +35,7 @@ import type {
   LoginStart,
   LoginStatus,
   ManagementClient,
+  QuotaReset,
   ServerInfo,
   TokenSummary,
 } from './types.js';
@@ -315,6 +317,22 @@ export class HttpManagementClient implements ManagementClient {
       };
     }
   }
+
+  hasResetQuota(): Promise<boolean> {
+    return probeResetQuota(this.jsonPost);
+  }
+
+  resetQuota(authIndex: string): Promise<QuotaReset> {
+    return resetQuota(this.jsonPost, authIndex);
+  }
+
+  /** A management POST with a JSON body, for the route files that delegate here (./quota.ts). */
+  private readonly jsonPost: ManagementPost = (route, body, missingRouteIs) =>
+    this.management('POST', route, {
+      body,
+      headers: { 'content-type': 'application/json' },
+      missingRouteIs,
+    });
 
   /** Closes the pool; calls still waiting on a slow or hung proxy are aborted, so shutdown never hangs on them. */
   async close(): Promise<void> {

@@ -21,6 +21,8 @@ export interface StatusCommandDeps {
   responder?: Responder;
   /** Shared status reads (default: one of its own, keeping reads DEFAULT_STATUS_MAX_AGE_MS). */
   reader?: StatusReader;
+  /** A cooldown longer than this is stale (AUTHBOT_WATCH_STALE_COOLDOWN; default 6 h). */
+  staleCooldownMs?: number | undefined;
   /** An answer went out: from a recent read (in the ack) or after a read of the proxy (metrics). */
   onAnswer?: (source: 'recent_read' | 'proxy_read') => void;
 }
@@ -77,7 +79,14 @@ function providerOf(text: string): string | undefined {
 
 async function readOnce(deps: StatusCommandDeps, provider: string | undefined): Promise<StatusRead> {
   const readAt = deps.now();
-  return { report: await gatherStatus(deps.proxy, { provider, now: deps.now }), readAt };
+  return {
+    report: await gatherStatus(deps.proxy, {
+      provider,
+      now: deps.now,
+      staleCooldownMs: deps.staleCooldownMs,
+    }),
+    readAt,
+  };
 }
 
 /** What /auth-status answers for `text` (an optional provider). Never throws. */
@@ -99,11 +108,16 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
 
 /** The reader main.ts shares with the rest of the bot (which invalidates it when it changes the proxy). */
 export function createStatusCommandReader(
-  deps: Pick<StatusCommandDeps, 'proxy' | 'logger' | 'now'>,
+  deps: Pick<StatusCommandDeps, 'proxy' | 'logger' | 'now' | 'staleCooldownMs'>,
   maxAgeMs: number,
 ): StatusReader {
   return createStatusReader(
-    (key) => gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
+    (key) =>
+      gatherStatus(deps.proxy, {
+        provider: key || undefined,
+        now: deps.now,
+        staleCooldownMs: deps.staleCooldownMs,
+      }),
     {
       now: deps.now,
       maxAgeMs,
