@@ -196,6 +196,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         now,
         responder,
         reader: statusReader,
+        rowActions: Object.fromEntries(runbook.rows.map((r) => [r.id, r.action])),
         onAnswer: (source) => metrics.statusAnswer(source),
       }),
     (app) =>

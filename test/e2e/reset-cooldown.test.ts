@@ -234,3 +234,30 @@ describe('reset-cooldown from /auth-why 429 model_cooldown', () => {
     expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 });
+
+describe('reset-cooldown from /auth-status', () => {
+  it('shows the cooling-down credential in words with Request fix, and the click opens its request', async () => {
+    await world([cooling('kiro-a.json'), { file: kiroIdcFile({ name: 'kiro-b.json' }).file, secrets: [] }]);
+    await w.h.command('/auth-status', '', { user: 'U0REQ', responseUrl: w.h.slack.responseUrl('st') });
+    const status = await w.h.slack.waitFor((c) => c.method === 'response_url' && c.args.id === 'st', 10_000);
+    const text = JSON.stringify(status.args.blocks);
+    expect(text).toContain('quota exhausted — retry after');
+    expect(text).toContain('kiro-b.json');
+    expect(text).toContain('fix: reset-cooldown');
+    type B = { accessory?: { action_id: string; value: string; text: { text: string } } };
+    const fix = (status.args.blocks as B[]).find((b) => b.accessory)?.accessory;
+    expect(fix?.text.text).toBe('Request fix');
+    expect(fix?.value).toBe('kiro-a.json');
+    await w.h.click(fix?.action_id ?? '', fix?.value ?? '', { user: 'U0REQ', channel: 'C0INCIDENT' });
+    const request = await requestMessage();
+    expect(blocksText(request)).toContain('Reset cooldown: kiro-a.json');
+    expect(probes()).toHaveLength(1);
+  });
+
+  it('refuses to open a request for a credential that is not cooling down', async () => {
+    await world([{ file: kiroIdcFile({ name: 'kiro-b.json' }).file, secrets: [] }]);
+    await w.h.click('reset_cooldown:0', 'kiro-b.json', { user: 'U0REQ', channel: 'C0INCIDENT' });
+    await ephemeralFor(w, 'U0REQ', 'is not cooling down');
+    expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
