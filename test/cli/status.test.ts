@@ -102,7 +102,9 @@ describe('auth-bot status', () => {
       next_retry_after: ahead.replace(/\.\d+Z$/, (m: string) => (m === '.000Z' ? 'Z' : m)),
       runbook: ['model-cooldown'],
     });
-    expect(cool.problems[0]).toMatch(/^cooldown: quota exhausted — retry after ([A-Z][a-z]{2} \d+ )?\d\d:\d\d UTC, in 2 h$/);
+    expect(cool.problems[0]).toMatch(
+      /^cooldown: quota exhausted — retry after ([A-Z][a-z]{2} \d+ )?\d\d:\d\d UTC, in 2 h$/,
+    );
     expect(long.problems[0]).toMatch(
       /^stale-cooldown: quota exhausted — cooling down for 3 h \(longer than 2 h\)/,
     );
