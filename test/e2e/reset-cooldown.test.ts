@@ -163,6 +163,25 @@ describe('reset-cooldown from /auth-why 429 model_cooldown', () => {
     expect(resets()).toHaveLength(0);
   });
 
+  it('shows since when it cools down, and goes stale instead of resetting when the cooldown ended on its own', async () => {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    await world([cooling('kiro-a.json', { updatedAt: since })]);
+    await clickRequestFixOnWhy();
+    const request = await requestMessage();
+    expect(blocksText(request)).toContain(
+      `Cooling down since:* ${since.replace(/\.\d+Z$/, (m) => (m === '.000Z' ? 'Z' : m))}`,
+    );
+    const f = w.proxy.state.files.get('kiro-a.json')!;
+    f.unavailable = false;
+    delete f.nextRetryAfter;
+    f.status = 'active';
+    f.statusMessage = '';
+    await click(w, 'approve', requestIdOf(request), 'U0ALICE');
+    const stale = await threadFor(w, 'Stale');
+    expect(blocksText(stale)).toContain('no longer cooling down');
+    expect(resets()).toHaveLength(0);
+  });
+
   it('refuses self-approval and resets nothing', async () => {
     await world([cooling('kiro-a.json')]);
     await clickRequestFixOnWhy('U0REQ');

@@ -27,7 +27,7 @@ export function cooldownPlanText(p: CooldownParams): string {
 }
 
 export function cooldownSections(p: CooldownParams, provider: string): string[] {
-  const since = p.cooldown.since ? `\n*Cooling down since:* ${p.cooldown.since}` : '';
+  const since = `\n*Cooling down since:* ${p.cooldown.since ?? 'unknown (the proxy does not say)'}`;
   const until = p.cooldown.until ? `\n*Proxy's retry time (next_retry_after):* ${p.cooldown.until}` : '';
   return [
     `*Credential* ${code(p.credentialName)} (${escapeMrkdwn(truncate(provider, 60))}), auth_index ${code(p.authIndex, 130)}\n*Cooldown:* ${escapeMrkdwn(truncate(p.cooldown.text, 600))}${since}${until}`,
