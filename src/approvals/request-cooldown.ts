@@ -3,11 +3,13 @@
 // 400 means the route exists, a bare 404 that it does not) and opens nothing on a build without it.
 // With one credential in cooldown the request is for it; with several the user picks.
 import type { AuthFile } from '../cliproxy/types.js';
+import { checkRequester, groupsToResolve } from '../domain/approvals/authorize.js';
 import { isCoolingDown } from '../domain/credential-state.js';
 import { describeError, formatError } from '../errors.js';
 import { code, cooldownPicker, noCooldownResetText } from '../slack/views/cooldown.js';
 import { type EngineContext, scope, tell } from './context.js';
 import { type CreateResult, createRequest } from './create-request.js';
+import { groupsOf } from './group-resolver.js';
 
 export interface CooldownResetInput {
   userId: string;
@@ -29,6 +31,14 @@ export async function requestCooldownReset(
     await tell(s, input.channel, input.userId, reason);
     return { ok: false, reason };
   };
+  // who may ask, and where, before anything is read from the proxy or offered
+  const memberOf = await groupsOf(
+    ctx.resolveGroupMembers,
+    groupsToResolve(ctx.policy, 'requester'),
+    input.userId,
+  );
+  const allowed = checkRequester(ctx.policy, input.channel, input.userId, memberOf);
+  if (!allowed.ok) return refuse(`:no_entry: ${allowed.reason}`);
   let files: AuthFile[];
   try {
     if (!(await s.client.hasResetQuota())) return refuse(noCooldownResetText(s.client.serverVersion));

@@ -246,6 +246,14 @@ describe('reset-cooldown from /auth-why 429 model_cooldown', () => {
     expect(resets()).toHaveLength(0);
   });
 
+  it('refuses outside the policy channels before asking the proxy anything', async () => {
+    await world([cooling('kiro-a.json')]);
+    await w.h.click('fix_request:model-cooldown', 'model-cooldown', { user: 'U0REQ', channel: 'C0OTHER' });
+    await w.h.slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0REQ');
+    expect(probes()).toHaveLength(0);
+    expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   it('says there is nothing to reset when no credential cools down', async () => {
     await world([{ file: kiroIdcFile({ name: 'kiro-a.json' }).file, secrets: [] }]);
     await clickRequestFixOnWhy();

@@ -87,6 +87,21 @@ describe('statusView with cooldowns', () => {
     expect(text.indexOf('3 credential(s)')).toBeLessThan(text.indexOf('c1.json'));
   });
 
+  it('offers Request fix once per row for the other fixes (e.g. relogin of an expired token)', () => {
+    const expired = { ...token('e.json'), expiresAt: new Date(NOW - H).toISOString() };
+    const r: StatusReport = { server, credentials: [assessCredential(file('e.json'), expired, NOW)] };
+    const view = statusView(r, { readAt: NOW, rowActions: { 'token-stays-expired': 'relogin' } });
+    expect(findBlockKitViolations(view.blocks)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain('expired 60 min ago (11:05 UTC)');
+    const actions = view.blocks.find((b) => b.type === 'actions') as {
+      elements: { action_id: string; value: string }[];
+    };
+    expect(actions.elements.map((e) => [e.action_id, e.value])).toEqual([
+      ['check_run:token-stays-expired', 'token-stays-expired'],
+      ['fix_request:token-stays-expired', 'token-stays-expired'],
+    ]);
+  });
+
   it('stays within Block Kit limits with 1,000 credentials: summary, unhealthy listed, healthy counted per provider', () => {
     const files = Array.from({ length: 1000 }, (_, i) => {
       const name = `cred-${i}-${'n'.repeat(i % 9 === 0 ? 180 : 4)}.json`;
