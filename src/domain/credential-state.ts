@@ -86,7 +86,24 @@ export function relative(at: number, now: number): string {
   return at >= now ? `in ${formatSpan(at - now)}` : `${formatSpan(now - at)} ago`;
 }
 
-const messageOf = (facts: CredentialFacts) => (facts.statusMessage || 'quota exhausted').replace(/_/g, ' ');
+/** The status message in words: a code like payment_required reads "payment required"; an upstream
+ * error body (the proxy stores it verbatim) is reduced to its message. */
+export function statusWords(statusMessage: string | undefined, fallback = 'quota exhausted'): string {
+  const text = (statusMessage ?? '').trim();
+  if (text === '') return fallback;
+  if (text.startsWith('{')) {
+    try {
+      const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+      const inner = typeof body.error === 'object' ? body.error?.message : (body.error ?? body.message);
+      if (typeof inner === 'string' && inner.trim() !== '') return inner.trim().slice(0, 160);
+    } catch {
+      // not JSON after all: shown as text
+    }
+  }
+  return text.replace(/_/g, ' ').replace(/\s+/g, ' ').slice(0, 160);
+}
+
+const messageOf = (facts: CredentialFacts) => statusWords(facts.statusMessage);
 
 /** The cooldown condition of one credential, or undefined when it is not cooling down. */
 export function cooldownFinding(facts: CredentialFacts, options: StateOptions): ConditionFinding | undefined {
@@ -149,7 +166,7 @@ export function describeState(facts: CredentialFacts, options: StateOptions): st
   if (facts.disabled) return 'disabled';
   const found = credentialConditions(facts, options)[0];
   if (found) return found.text;
-  const message = facts.statusMessage ? ` — ${facts.statusMessage.replace(/_/g, ' ')}` : '';
+  const message = facts.statusMessage ? ` — ${statusWords(facts.statusMessage)}` : '';
   if (facts.status === 'error' && facts.statusMessage === 'unauthorized')
     return 'error — unauthorized: the proxy stopped refreshing it';
   if (facts.unavailable) return `${facts.status}, not in use${message}`;

@@ -120,6 +120,15 @@ describe('describeState', () => {
       'error — unauthorized: the proxy stopped refreshing it',
     ],
     [{ disabled: true, status: 'disabled' }, 'disabled'],
+    [
+      {
+        status: 'error',
+        unavailable: true,
+        statusMessage: '{"error":{"type":"rate_limit_error","message":"quota exceeded"}}',
+        nextRetryAfter: '2026-05-01T12:35:00Z',
+      },
+      'quota exceeded — retry after 12:35 UTC, in 30 min',
+    ],
     [{ status: 'refreshing' }, 'refreshing'],
   ])('%j reads "%s"', (over, words) => {
     expect(describeState(facts(over), opts)).toBe(words);
