@@ -96,6 +96,16 @@ describe('a real cooldown on the real server', () => {
     const found = credentialConditions(file!, { now: Date.now(), staleCooldownMs: 6 * 3_600_000 });
     expect(found.map((c) => [c.runbook, c.action])).toEqual([['model-cooldown', 'reset-cooldown']]);
     expect(['cooldown', 'stale-cooldown']).toContain(found[0]?.condition);
+
+    await h.command('/auth-status', '', { user: 'U0REQ', responseUrl: h.slack.responseUrl('status') });
+    const status = await h.slack.waitFor(
+      (c) => c.method === 'response_url' && c.args.id === 'status',
+      10_000,
+    );
+    type B = { accessory?: { value: string; text: { text: string } } };
+    const fix = (status.args.blocks as B[]).find((b) => b.accessory)?.accessory;
+    expect(fix).toMatchObject({ value: 'xai-cooling.json', text: { text: 'Request fix' } });
+    expect(JSON.stringify(status.args.blocks)).toMatch(/(stale-)?cooldown: quota exceeded — /);
   });
 
   it('is reset through /auth-why → Request fix → approval: one reset-quota call, models named, Verified', async () => {

@@ -1,7 +1,7 @@
 // POST /v0/management/reset-quota against the real CLIProxyAPI server (v7.2.140, built by
-// scripts/install-cliproxyapi.sh). The machine has no internet, so no credential here has met a real
-// upstream quota: this file asserts the real server's answers for a HEALTHY credential (the probe, a
-// reset that has nothing to clear, an unknown auth_index), and what the bot's client makes of them.
+// scripts/install-cliproxyapi.sh). This file asserts the real server's answers for a HEALTHY credential
+// (the probe, a reset that has nothing to clear, an unknown auth_index) and what the bot's client makes
+// of them; cooldown-real.test.ts makes a real cooldown and resets it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
 import { AppError } from '../../src/errors.js';
