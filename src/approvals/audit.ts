@@ -65,7 +65,14 @@ export function auditedClient(client: ManagementClient, audit: AuditFn, now: () 
           await audit('proxy.call', null, {
             method,
             route,
-            status: canary ? (canary.status ?? null) : statusOf(result),
+            // the reset-quota probe answers 400 where the route exists and 404 where it does not
+            status: canary
+              ? (canary.status ?? null)
+              : prop === 'hasResetQuota'
+                ? result
+                  ? 400
+                  : 404
+                : statusOf(result),
             durationMs: now() - started,
             ...(canary?.skipped ? { skipped: canary.skipped } : {}),
             ...(canary && !canary.ok ? { failure: canary.failure ?? 'other' } : {}),

@@ -161,6 +161,15 @@ describe('reset-cooldown from /auth-why 429 model_cooldown', () => {
     expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     expect(probes()).toHaveLength(1);
     expect(resets()).toHaveLength(0);
+    const calls = (await w.h.bot.store.listAudit({ limit: 500 })).filter(
+      (e) => e.kind === 'proxy.call' && e.data.route === '/v0/management/reset-quota',
+    );
+    expect(calls.map((e) => e.data.status)).toEqual([404]);
+    expect(
+      (await w.h.bot.store.listAudit({ limit: 500 })).some(
+        (e) => e.kind === 'request.refused' && String(e.data.reason).includes('no cooldown reset'),
+      ),
+    ).toBe(true);
   });
 
   it('shows since when it cools down, and goes stale instead of resetting when the cooldown ended on its own', async () => {
