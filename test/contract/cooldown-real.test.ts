@@ -2,7 +2,7 @@
 // How the cooldown is made: an xAI credential file whose base_url points at a local upstream that answers
 // every request 429; two chat requests through the proxy make the server mark the credential
 // unavailable with a next_retry_after (and it stays unavailable after that time passes: a stuck
-// cooldown). Then /auth-why 429 model_cooldown → Request fix → approve as someone else → one
+// cooldown). The model is routed once the server has loaded the file; the test waits for that. Then /auth-why 429 model_cooldown → Request fix → approve as someone else → one
 // reset-quota call → Verified, with the models the server says it cleared.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,8 +57,18 @@ beforeAll(async () => {
       },
     },
   });
-  // two requests through the proxy: each reaches the 429 upstream and the server cools the credential down
-  for (let i = 0; i < 2; i++) {
+  // the server loads auth files after it starts answering: wait until it routes the model
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${server.url}/v1/models`, {
+      headers: { authorization: `Bearer ${server.clientKey}` },
+    });
+    if ((await res.text()).includes(`"${MODEL}"`)) break;
+    if (i > 100) throw new Error(`the real server never listed ${MODEL}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // requests through the proxy reach the 429 upstream until the server cools the credential down
+  for (let i = 0; (await listed('xai-cooling.json'))?.unavailable !== true; i++) {
+    if (i >= 5) throw new Error(`no cooldown after ${i} requests:\n${server.logs().slice(-1500)}`);
     const res = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.clientKey}`, 'content-type': 'application/json' },
