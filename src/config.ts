@@ -91,6 +91,7 @@ const envSchema = z.object({
   AUTHBOT_RUNBOOK_FILE: optionalString,
   AUTHBOT_SNAPSHOT_INTERVAL: duration('5m'),
   AUTHBOT_STATUS_MAX_AGE: duration('10s'),
+  AUTHBOT_WATCH_STALE_COOLDOWN: duration('6h'),
   AUTHBOT_SNAPSHOT_KEEP: z.preprocess(
     emptyToUndefined,
     z.coerce.number().int().min(1).max(10_000).default(50),
@@ -135,6 +136,11 @@ export interface Config {
   snapshot: { intervalMs: number; keep: number; key: Buffer | undefined };
   /** How old a status read may be to answer /auth-status at once (0: every command reads the proxy). */
   statusMaxAgeMs: number;
+  /** How credentials are watched and judged. */
+  watch: {
+    /** A cooldown longer than this is `stale-cooldown` (AUTHBOT_WATCH_STALE_COOLDOWN). */
+    staleCooldownMs: number;
+  };
   logLevel: LogLevel;
 }
 
@@ -178,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyFileExplicit: e.AUTHBOT_POLICY_FILE !== undefined,
     runbookFile: e.AUTHBOT_RUNBOOK_FILE,
     statusMaxAgeMs: e.AUTHBOT_STATUS_MAX_AGE,
+    watch: { staleCooldownMs: e.AUTHBOT_WATCH_STALE_COOLDOWN },
     snapshot: {
       intervalMs: e.AUTHBOT_SNAPSHOT_INTERVAL,
       keep: e.AUTHBOT_SNAPSHOT_KEEP,

@@ -135,7 +135,12 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
   });
   statusReader = createStatusCommandReader(
-    { proxy, logger: logger.child({ component: 'status' }), now },
+    {
+      proxy,
+      logger: logger.child({ component: 'status' }),
+      now,
+      staleCooldownMs: config.watch.staleCooldownMs,
+    },
     config.statusMaxAgeMs,
   );
 
@@ -185,6 +190,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         now,
         responder,
         reader: statusReader,
+        rowActions: Object.fromEntries(runbook.rows.map((r) => [r.id, r.action])),
         onAnswer: (source) => metrics.statusAnswer(source),
       }),
     (app) =>

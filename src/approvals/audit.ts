@@ -38,6 +38,8 @@ const ROUTES: Record<string, (args: unknown[]) => string> = {
   startLogin: (a) => `GET /v0/management/${String(a[0])}-auth-url`,
   loginStatus: () => 'GET /v0/management/get-auth-status',
   canary: () => 'POST /v1/chat/completions',
+  hasResetQuota: () => 'POST /v0/management/reset-quota',
+  resetQuota: () => 'POST /v0/management/reset-quota',
 };
 
 function statusOf(result: unknown): number {
@@ -63,7 +65,14 @@ export function auditedClient(client: ManagementClient, audit: AuditFn, now: () 
           await audit('proxy.call', null, {
             method,
             route,
-            status: canary ? (canary.status ?? null) : statusOf(result),
+            // the reset-quota probe answers 400 where the route exists and 404 where it does not
+            status: canary
+              ? (canary.status ?? null)
+              : prop === 'hasResetQuota'
+                ? result
+                  ? 400
+                  : 404
+                : statusOf(result),
             durationMs: now() - started,
             ...(canary?.skipped ? { skipped: canary.skipped } : {}),
             ...(canary && !canary.ok ? { failure: canary.failure ?? 'other' } : {}),

@@ -11,6 +11,7 @@ import type { Runbook } from '../domain/runbook/schema.js';
 import type { Logger } from '../logger.js';
 import { registerApprovalActions } from '../slack/actions/approval.js';
 import { registerFixRequestAction } from '../slack/actions/fix-request.js';
+import { registerResetCooldownActions } from '../slack/actions/reset-cooldown.js';
 import { registerAuditCommand } from '../slack/commands/audit.js';
 import { registerRefreshCommand } from '../slack/commands/refresh.js';
 import { createSlackMessenger } from '../slack/messenger.js';
@@ -18,6 +19,7 @@ import type { Store } from '../store/types.js';
 import type { TimingOptions } from './context.js';
 import { type ApprovalEngine, type ApprovalEngineDeps, createApprovalEngine } from './engine.js';
 import { createCachedGroupResolver } from './group-resolver.js';
+import { createResetCooldownPlugin } from './reset-cooldown-action.js';
 import { startSweeper } from './sweeper.js';
 
 export interface ApprovalWiringDeps {
@@ -112,13 +114,19 @@ export function createApprovalWiring(deps: ApprovalWiringDeps): ApprovalWiring {
         canary: { clientKey: config.proxy.clientKey, model: config.proxy.canaryModel },
         ...(deps.verify ? { verify: deps.verify } : {}),
         ...(deps.login ? { login: deps.login } : {}),
-        ...(deps.plugins ? { plugins: deps.plugins } : {}), // rollback
+        // rollback from main.ts; reset-cooldown always
+        plugins: [
+          ...(deps.plugins ?? []),
+          createResetCooldownPlugin({ now, staleCooldownMs: config.watch.staleCooldownMs }),
+        ],
+        staleCooldownMs: config.watch.staleCooldownMs,
         ...(deps.beforeMutation ? { beforeMutation: deps.beforeMutation } : {}),
         ...(deps.liveness ? { liveness: deps.liveness } : {}),
       });
       registerRefreshCommand(app, { engine, logger });
       registerApprovalActions(app, { engine, logger });
       registerFixRequestAction(app, { engine, runbook: deps.runbook, logger });
+      registerResetCooldownActions(app, { engine, logger });
       registerAuditCommand(app, { store, logger, policy });
     },
     engine: () => engine,

@@ -50,6 +50,8 @@ export interface ApprovalEngineDeps {
   /** Runs right before a mutation; `client` is the request's audited client (its calls join the audit trail). */
   beforeMutation?: (request: ApprovalRequest, client: ManagementClient) => Promise<void>;
   // --- end plugged actions ---
+  /** A cooldown longer than this is called stale (AUTHBOT_WATCH_STALE_COOLDOWN; default 6 h). */
+  staleCooldownMs?: number;
 }
 
 export interface EngineContext {
@@ -76,6 +78,7 @@ export interface EngineContext {
   plugins?: PluginRegistry;
   beforeMutation?: ((request: ApprovalRequest, client: ManagementClient) => Promise<void>) | undefined;
   // --- end plugged actions ---
+  staleCooldownMs?: number | undefined;
 }
 
 /** Helpers bound to one request's correlation id. */

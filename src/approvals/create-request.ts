@@ -43,6 +43,8 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
       return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
     case 'rollback': // plugged: its plan comes from the plugin
       return 'roll config.yaml back to a snapshot';
+    case 'reset-cooldown': // plugged: its plan comes from the plugin
+      return "clear a credential's cooldown";
   }
 }
 
@@ -117,8 +119,8 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
   const noQuorum = unreachableQuorum(ctx.policy, input.action);
   if (noQuorum) return refuse(ctx, s, input, `${noQuorum} Nothing was requested.`);
 
-  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback)
-  const target = plugin ? plugin.target : targetOf(input.provider);
+  const plugin = ctx.plugins?.get(input.action); // plugged actions (rollback, reset-cooldown)
+  const target = plugin ? (plugin.targetFor?.(input.args ?? {}) ?? plugin.target) : targetOf(input.provider);
   const actionPolicy = ctx.policy.actions[input.action];
   const now = ctx.now();
   // only a change that worked starts the cooldown: a failed or interrupted one may be retried (or its offered

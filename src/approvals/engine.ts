@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlternativeKind } from '../domain/actions/alternatives.js';
 import { isValidProvider, parseRefreshCommand } from '../domain/approvals/command.js';
 import type { Policy } from '../domain/approvals/policy.js';
+import { DEFAULT_STALE_COOLDOWN_MS } from '../domain/credential-state.js';
 import type { ActionName, ApprovalRequest } from '../store/types.js';
 import { castVote, EXPIRED_REPLY, type VoteInput, type VoteOutcome } from './cast-vote.js';
 import {
@@ -17,6 +18,7 @@ import {
 import { type CreateResult, createRequest, type NewRequestInput } from './create-request.js';
 import { pluginRegistry } from './plugins.js';
 import { HEARTBEAT_MS, heartbeat, interruptOwn, REPLICA_LEASE_MS, recoverInterrupted } from './recover.js';
+import { type CooldownResetInput, requestCooldownReset } from './request-cooldown.js';
 import { paramsOf } from './request-data.js';
 import { type FixInput, requestFix } from './request-fix.js';
 import { runExecution } from './run-execution.js';
@@ -38,6 +40,8 @@ export interface ApprovalEngine {
   }): Promise<CreateResult>;
   /** "Request fix" on a runbook row: the row's action, for the provider that shows the problem. */
   requestFix(input: FixInput): Promise<CreateResult>;
+  /** A reset-cooldown request for a picked credential (or the one in cooldown); probes the build first. */
+  requestCooldownReset(input: CooldownResetInput): Promise<CreateResult>;
   /** Expires due pending requests and updates their messages; returns how many. */
   sweepExpired(now?: number): Promise<number>;
   recentRequests(limit?: number): Promise<ApprovalRequest[]>;
@@ -80,8 +84,9 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
     liveness: deps.liveness ?? { leaseMs: REPLICA_LEASE_MS, heartbeatMs: HEARTBEAT_MS },
     baseClient: deps.client,
     baseMessenger: deps.messenger,
-    plugins: pluginRegistry(deps.plugins), // plugged actions (rollback)
+    plugins: pluginRegistry(deps.plugins), // plugged actions (rollback, reset-cooldown)
     beforeMutation: deps.beforeMutation, // pre-mutation snapshot hook
+    staleCooldownMs: deps.staleCooldownMs,
     executing: new Set<string>(),
     track: (work) => {
       const p = work.catch((err: unknown) => deps.logger.error({ err }, 'background approval work failed'));
@@ -134,6 +139,8 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
       });
     },
     requestFix: (input) => requestFix(ctx, input),
+    requestCooldownReset: (input) =>
+      requestCooldownReset(ctx, input, ctx.staleCooldownMs ?? DEFAULT_STALE_COOLDOWN_MS),
     async sweepExpired(now = ctx.now()) {
       const due = await ctx.store.expireDue(now);
       for (const request of due) {

@@ -43,6 +43,8 @@ export interface ActionPlugin {
   readonly action: ActionName;
   /** The target key for cooldown and one-change-per-target (e.g. "config"). */
   readonly target: string;
+  /** A target per request instead (reset-cooldown: one credential), from the request's arguments. */
+  targetFor?(args: Record<string, unknown>): string;
   /** Reads the live target for a new request; throws (AppError) to refuse it with that message. */
   prepare(client: ManagementClient, args: Record<string, unknown>): Promise<PreparedTarget>;
   /** The target's fingerprint now and, when it differs from the request's, words for what changed. */

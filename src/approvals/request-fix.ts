@@ -1,12 +1,14 @@
 // "Request fix" on an /auth-why answer: the runbook row says which action; the bot works out the
 // provider from the credentials that show a problem (or asks for it when that is ambiguous).
 import { belongsTo } from '../domain/actions/target.js';
+import { DEFAULT_STALE_COOLDOWN_MS } from '../domain/credential-state.js';
 import { describeError, formatError } from '../errors.js';
 import { md } from '../slack/mrkdwn.js';
 import type { ActionName } from '../store/types.js';
 import type { EngineContext } from './context.js';
 import { scope, tell } from './context.js';
 import { type CreateResult, createRequest } from './create-request.js';
+import { requestCooldownReset } from './request-cooldown.js';
 
 export interface FixInput {
   rowId: string;
@@ -24,6 +26,10 @@ export async function requestFix(ctx: EngineContext, input: FixInput): Promise<C
   const action = input.action;
   if (action === undefined) return refuse(`Runbook row \`${input.rowId}\` has no fix the bot can run.`);
   if (action === 'rollback') return refuse('Use `/auth-rollback` to pick a snapshot to roll back to.');
+  if (action === 'reset-cooldown') {
+    const stale = ctx.staleCooldownMs ?? DEFAULT_STALE_COOLDOWN_MS;
+    return requestCooldownReset(ctx, { ...input, source: `runbook:${input.rowId}` }, stale);
+  }
   let files: Awaited<ReturnType<typeof s.client.listAuthFiles>>;
   try {
     files = await s.client.listAuthFiles();

@@ -16,7 +16,8 @@ the list. Each problem names the runbook rows to read.
 
 Options:
   --json   print {"server": {"url","reachable","version","error"?}, "credentials": [{"name","provider",
-           "status","disabled","expires_at","last_refresh","has_refresh_token","problems","runbook"}]}
+           "status","disabled","expires_at","last_refresh","has_refresh_token","problems","runbook",
+           "auth_index","status_message","unavailable","next_retry_after"}]}
 
 Exit codes: 0 healthy, 1 the proxy is unreachable / refused us or a credential has a problem,
 2 bad usage or bad config (e.g. CLIPROXY_MANAGEMENT_KEY not set).`;
@@ -86,7 +87,11 @@ export const statusCommand: CliCommand = {
     }
     const client = createClientFromConfig(config);
     try {
-      const report = await gatherStatus(client, { provider, now: Date.now });
+      const report = await gatherStatus(client, {
+        provider,
+        now: Date.now,
+        staleCooldownMs: config.watch.staleCooldownMs,
+      });
       if (flags.has('--json')) writeLine(ctx.stdout, JSON.stringify(toStatusJson(report), null, 2));
       else writeLine(ctx.stdout, formatStatusText(report));
       if (report.server.error)

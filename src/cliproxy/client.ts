@@ -7,12 +7,14 @@ import * as configCalls from './config-calls.js';
 import * as login from './login.js';
 import { type ManagementClientOptions, ManagementCore } from './plumbing.js';
 import * as probes from './probes.js';
+import { type ManagementPost, probeResetQuota, resetQuota } from './quota.js';
 import type {
   AuthFile,
   CanaryResult,
   LoginStart,
   LoginStatus,
   ManagementClient,
+  QuotaReset,
   ServerInfo,
   TokenSummary,
 } from './types.js';
@@ -68,6 +70,22 @@ export class HttpManagementClient extends ManagementCore implements ManagementCl
   canary(clientKey: string | undefined, model: string | undefined): Promise<CanaryResult> {
     return probes.canary(this, clientKey, model);
   }
+
+  hasResetQuota(): Promise<boolean> {
+    return probeResetQuota(this.jsonPost);
+  }
+
+  resetQuota(authIndex: string): Promise<QuotaReset> {
+    return resetQuota(this.jsonPost, authIndex);
+  }
+
+  /** A management POST with a JSON body, for the route files that delegate here (./quota.ts). */
+  private readonly jsonPost: ManagementPost = (route, body, missingRouteIs) =>
+    this.management('POST', route, {
+      body,
+      headers: { 'content-type': 'application/json' },
+      missingRouteIs,
+    });
 }
 
 export function createManagementClient(options: ManagementClientOptions): HttpManagementClient {

@@ -9,6 +9,8 @@ export interface GatherOptions {
   provider?: string | undefined;
   now: () => number;
   concurrency?: number;
+  /** A cooldown longer than this is stale (AUTHBOT_WATCH_STALE_COOLDOWN; default 6 h). */
+  staleCooldownMs?: number | undefined;
 }
 
 export async function gatherStatus(proxy: ManagementClient, options: GatherOptions): Promise<StatusReport> {
@@ -31,6 +33,7 @@ export async function gatherStatus(proxy: ManagementClient, options: GatherOptio
     files,
     tokens,
     options.now(),
+    options.staleCooldownMs !== undefined ? { staleCooldownMs: options.staleCooldownMs } : {},
   );
 }
 

@@ -23,6 +23,9 @@ const authFileItem = z.looseObject({
   last_refresh: z.unknown().optional(),
   next_retry_after: z.unknown().optional(),
   auth_index: optionalText,
+  modtime: z.unknown().optional(),
+  updated_at: z.unknown().optional(),
+  size: z.unknown().optional(),
 });
 
 export const authFilesResponse = z
@@ -42,6 +45,9 @@ export const authFilesResponse = z
       lastRefresh: toRfc3339(f.last_refresh),
       nextRetryAfter: toRfc3339(f.next_retry_after),
       authIndex: f.auth_index,
+      modtime: toRfc3339(f.modtime),
+      size: typeof f.size === 'number' && Number.isFinite(f.size) ? f.size : undefined,
+      updatedAt: toRfc3339(f.updated_at),
     })),
   );
 

@@ -16,6 +16,17 @@ export interface AuthFile {
   lastRefresh: string | undefined; // RFC 3339 UTC
   nextRetryAfter: string | undefined;
   authIndex: string | undefined;
+  /** The file's modification time (RFC 3339 UTC) and size: they change when the token file is rewritten. */
+  modtime?: string | undefined;
+  size?: number | undefined;
+  /** When the proxy last changed this credential's state (RFC 3339 UTC). */
+  updatedAt?: string | undefined;
+}
+
+/** What POST /v0/management/reset-quota answered: the credential and the models whose cooldown it cleared. */
+export interface QuotaReset {
+  authIndex: string;
+  models: string[];
 }
 
 /** A token file reduced at once to non-secret facts. Token values never leave the client. */
@@ -80,5 +91,12 @@ export interface ManagementClient {
   startLogin(provider: string, options?: { method?: string }): Promise<LoginStart>;
   loginStatus(state: string): Promise<LoginStatus>;
   canary(clientKey: string | undefined, model: string | undefined): Promise<CanaryResult>;
+  /**
+   * True when this build has POST /v0/management/reset-quota (upstream v7.2.22+), found without side effects:
+   * an empty body answers 400 where the route exists, a bare 404 where it does not.
+   */
+  hasResetQuota(): Promise<boolean>;
+  /** Clears one credential's cooldown. Throws AppError('route_missing') on builds without the route. */
+  resetQuota(authIndex: string): Promise<QuotaReset>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Health of each credential, from the auth-files list and the token summaries. Pure: takes `now`.
 import type { AuthFile, ServerInfo, TokenSummary } from '../cliproxy/types.js';
+import { credentialConditions, DEFAULT_STALE_COOLDOWN_MS, describeState } from './credential-state.js';
 
 export const EXPIRING_WITHIN_MS = 10 * 60_000;
 
@@ -12,13 +13,18 @@ export type ProblemCode =
   | 'status_error'
   | 'disabled'
   | 'unavailable'
-  | 'token_unreadable';
+  | 'token_unreadable'
+  | 'cooldown'
+  | 'stale-cooldown'
+  | 'suspended';
 
 export interface Problem {
   code: ProblemCode;
   /** One line for people: "expired: token expired at 2026-05-01T10:00:00Z". */
   text: string;
   runbook: string[];
+  /** The approval-gated action that fixes it (reset-cooldown), if there is one. */
+  action?: string | undefined;
 }
 
 export interface CredentialStatus {
@@ -31,6 +37,17 @@ export interface CredentialStatus {
   hasRefreshToken: boolean | undefined; // undefined: token file not read
   problems: Problem[];
   runbook: string[];
+  authIndex?: string | undefined;
+  statusMessage?: string | undefined;
+  unavailable?: boolean;
+  nextRetryAfter?: string | undefined;
+  /** The status and its message in words ("quota exhausted — retry after 14:05 UTC, in 2 h"). */
+  stateText?: string;
+}
+
+/** How credentials are judged beyond `now` (AUTHBOT_WATCH_STALE_COOLDOWN). */
+export interface AssessOptions {
+  staleCooldownMs?: number;
 }
 
 export interface StatusReport {
@@ -84,11 +101,22 @@ export function assessCredential(
   file: AuthFile,
   token: TokenSummary | TokenUnreadable | undefined,
   now: number,
+  options: AssessOptions = {},
 ): CredentialStatus {
   const problems: Problem[] = [];
   const summary = token && 'name' in token ? token : undefined;
+  const judge = { now, staleCooldownMs: options.staleCooldownMs ?? DEFAULT_STALE_COOLDOWN_MS };
+  const conditions = credentialConditions(file, judge);
   if (file.disabled) problems.push(problem('disabled', 'credential is disabled', ['auth-unavailable']));
-  if (file.status === 'error') {
+  // cooldown, stale cooldown and suspension say more than "status error" / "unavailable"
+  for (const c of conditions)
+    problems.push({
+      code: c.condition,
+      text: `${c.condition}: ${c.text}`,
+      runbook: [c.runbook],
+      action: c.action,
+    });
+  if (conditions.length === 0 && file.status === 'error') {
     if (file.statusMessage?.toLowerCase() === 'unauthorized') {
       problems.push(
         problem(
@@ -105,7 +133,7 @@ export function assessCredential(
       );
     }
   }
-  if (file.unavailable && !file.disabled && file.status !== 'error') {
+  if (conditions.length === 0 && file.unavailable && !file.disabled && file.status !== 'error') {
     const until = file.nextRetryAfter ? ` until ${file.nextRetryAfter}` : '';
     const why = file.statusMessage ? ` (${file.statusMessage})` : '';
     problems.push(
@@ -137,6 +165,11 @@ export function assessCredential(
     hasRefreshToken: summary?.hasRefreshToken,
     problems,
     runbook,
+    authIndex: file.authIndex,
+    statusMessage: file.statusMessage,
+    unavailable: file.unavailable,
+    nextRetryAfter: file.nextRetryAfter,
+    stateText: describeState(file, judge),
   };
 }
 
@@ -156,8 +189,9 @@ export function buildStatusReport(
   files: AuthFile[],
   tokens: ReadonlyMap<string, TokenSummary | TokenUnreadable>,
   now: number,
+  options: AssessOptions = {},
 ): StatusReport {
-  return { server, credentials: files.map((f) => assessCredential(f, tokens.get(f.name), now)) };
+  return { server, credentials: files.map((f) => assessCredential(f, tokens.get(f.name), now, options)) };
 }
 
 /** Healthy: the server answered without error and no credential has a problem. */
@@ -198,6 +232,10 @@ export function toStatusJson(report: StatusReport): Record<string, unknown> {
       has_refresh_token: c.hasRefreshToken ?? null,
       problems: c.problems.map((p) => p.text),
       runbook: c.runbook,
+      auth_index: c.authIndex ?? null,
+      status_message: c.statusMessage ?? null,
+      unavailable: c.unavailable ?? false,
+      next_retry_after: c.nextRetryAfter ?? null,
     })),
   };
 }

@@ -3,7 +3,7 @@
 // Every state change that decides who acts is a single atomic statement (compare-and-set), never
 // read-then-write in application code.
 
-export type ActionName = 'refresh' | 'relogin' | 'reenable' | 'rollback';
+export type ActionName = 'refresh' | 'relogin' | 'reenable' | 'rollback' | 'reset-cooldown';
 
 export type RequestState =
   | 'pending'

@@ -152,6 +152,15 @@ export class FakeClient implements ManagementClient {
     this.guard('canary');
     return this.canaryResult;
   }
+  /** This fake has no cooldowns; a build without the reset route. */
+  async hasResetQuota() {
+    this.guard('hasResetQuota');
+    return false;
+  }
+  async resetQuota(): Promise<never> {
+    this.guard('resetQuota');
+    throw new AppError('route_missing', 'no route');
+  }
   async close() {}
   count(prefix: string): number {
     return this.calls.filter((c) => c.startsWith(prefix)).length;

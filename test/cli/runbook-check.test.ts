@@ -50,6 +50,17 @@ describe('auth-bot runbook check', () => {
     expect(r.stderr).toContain('auth-bot runbook check FILE');
   });
 
+  it('accepts reset-cooldown as a row action in an edited copy', async () => {
+    const lines = readFileSync(bundledRunbookPath(), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.trim() === 'action: rollback');
+    lines[at] = lines[at]!.replace('rollback', 'reset-cooldown');
+    const file = join(dir, 'reset.yml');
+    writeFileSync(file, lines.join('\n'));
+    const r = await check([file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('rejects a copy that reuses an id', async () => {
     const text = readFileSync(bundledRunbookPath(), 'utf8').replace('id: refresh-404', 'id: refresh-401');
     const file = join(dir, 'dup.yml');

@@ -31,7 +31,17 @@ describe('auth-bot status', () => {
       'has_refresh_token',
       'problems',
       'runbook',
+      'auth_index',
+      'status_message',
+      'unavailable',
+      'next_retry_after',
     ]);
+    expect(json.credentials[0]).toMatchObject({
+      auth_index: 'idx000000',
+      status_message: null,
+      unavailable: false,
+      next_retry_after: null,
+    });
     expect(json.credentials[0].expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   });
 
@@ -56,6 +66,51 @@ describe('auth-bot status', () => {
       'iflow-user.json': ['iflow-refresh-failed'],
       'kiro-idc.json': ['kiro-idc-refresh'],
     });
+  });
+
+  it('reports a cooldown, a stale cooldown (AUTHBOT_WATCH_STALE_COOLDOWN) and a suspension, each with its row', async () => {
+    const base = (name: string) => claudeFile({ name }).file;
+    const ahead = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    proxy = await startFakeProxy({
+      files: [
+        {
+          ...base('a-cool.json'),
+          statusMessage: 'quota exhausted',
+          unavailable: true,
+          nextRetryAfter: ahead,
+        },
+        {
+          ...base('b-long.json'),
+          statusMessage: 'quota exhausted',
+          unavailable: true,
+          nextRetryAfter: ahead,
+          updatedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+        },
+        { ...base('c-paid.json'), status: 'error', statusMessage: 'payment_required', unavailable: true },
+      ],
+    });
+    const r = await runAuthBot(['status', '--json'], {
+      ...envFor(proxy),
+      AUTHBOT_WATCH_STALE_COOLDOWN: '2h',
+    });
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    const [cool, long, paid] = json.credentials;
+    expect(cool).toMatchObject({
+      status_message: 'quota exhausted',
+      unavailable: true,
+      next_retry_after: ahead.replace(/\.\d+Z$/, (m: string) => (m === '.000Z' ? 'Z' : m)),
+      runbook: ['model-cooldown'],
+    });
+    expect(cool.problems[0]).toMatch(
+      /^cooldown: quota exhausted — retry after ([A-Z][a-z]{2} \d+ )?\d\d:\d\d UTC, in 2 h$/,
+    );
+    expect(long.problems[0]).toMatch(
+      /^stale-cooldown: quota exhausted — cooling down for 3 h \(longer than 2 h\)/,
+    );
+    expect(paid.problems[0]).toContain('suspended: payment required');
+    expect(paid.problems[0]).toContain('needs a human');
+    expect(paid.runbook).toEqual(['auth-unavailable']);
   });
 
   it('limits the list to one provider', async () => {

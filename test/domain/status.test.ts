@@ -88,25 +88,39 @@ describe('assessCredential', () => {
       ['refresh-stopped-unauthorized'],
     ],
     [
-      'a status error from quota',
-      { status: 'error', statusMessage: 'quota exhausted' },
+      'a status error from quota (cooling down)',
+      { status: 'error', statusMessage: 'quota exhausted', unavailable: true },
       {},
-      'status_error',
+      'cooldown',
       ['model-cooldown'],
     ],
     [
-      'another status error',
+      'a suspended account (payment required)',
       { status: 'error', statusMessage: 'payment_required' },
+      {},
+      'suspended',
+      ['auth-unavailable'],
+    ],
+    [
+      'another status error',
+      { status: 'error', statusMessage: 'not_found' },
       {},
       'status_error',
       ['auth-unavailable'],
     ],
     ['a disabled credential', { disabled: true, status: 'disabled' }, {}, 'disabled', ['auth-unavailable']],
     [
-      'a credential the proxy is not using (cooling down)',
+      'a credential still unavailable past its next_retry_after (stale cooldown)',
       { unavailable: true, statusMessage: 'quota exhausted', nextRetryAfter: '2026-05-01T08:30:00Z' },
       {},
-      'unavailable',
+      'stale-cooldown',
+      ['model-cooldown'],
+    ],
+    [
+      'a credential cooling down until later',
+      { unavailable: true, statusMessage: 'quota exhausted', nextRetryAfter: '2026-05-01T12:00:00Z' },
+      {},
+      'cooldown',
       ['model-cooldown'],
     ],
     [
@@ -166,10 +180,35 @@ describe('status report', () => {
           has_refresh_token: true,
           problems: ['expired: token expired at 2026-05-01T09:00:00Z'],
           runbook: ['token-stays-expired'],
+          auth_index: null,
+          status_message: null,
+          unavailable: false,
+          next_retry_after: null,
         },
       ],
     });
     expect(isHealthy(report)).toBe(false);
+  });
+
+  it('adds auth_index, status_message, unavailable and next_retry_after for a credential in cooldown', () => {
+    const cooling = file({
+      authIndex: 'a1b2c3',
+      statusMessage: 'quota exhausted',
+      unavailable: true,
+      nextRetryAfter: '2026-05-01T12:05:00Z',
+    });
+    const report = buildStatusReport(server, [cooling], new Map([['x.json', token()]]), NOW);
+    const [c] = toStatusJson(report).credentials as Record<string, unknown>[];
+    expect(c).toMatchObject({
+      name: 'x.json',
+      status: 'active',
+      auth_index: 'a1b2c3',
+      status_message: 'quota exhausted',
+      unavailable: true,
+      next_retry_after: '2026-05-01T12:05:00Z',
+      runbook: ['model-cooldown'],
+      problems: ['cooldown: quota exhausted — retry after 12:05 UTC, in 2 h'],
+    });
   });
 
   it('uses null for unknown times and versions', () => {

@@ -26,6 +26,14 @@ export interface FakeAuthFile {
   unavailable?: boolean;
   runtimeOnly?: boolean; // listed, but no file to download (404)
   lastRefresh?: string;
+  /** When the cooldown ends (RFC 3339), listed as next_retry_after; absent: not listed. */
+  nextRetryAfter?: string;
+  /** When the proxy last changed the credential's state (listed as updated_at). */
+  updatedAt?: string;
+  /** Models a reset-quota clears (answered as `models`). */
+  models?: string[];
+  /** What POST /reset-quota does to this credential: clear the cooldown (default), or answer ok and keep it. */
+  resetQuota?: 'clears' | 'ignored';
   email?: string;
   /** The raw token file as /auth-files/download returns it (holds the "secret" tokens). */
   content: Record<string, unknown>;
@@ -53,7 +61,7 @@ export interface FakeProxyState {
   /** false: PUT /config.yaml answers `"persisted": false` (read-only file). */
   configWritable: boolean;
   /** Which optional routes this "build" has. */
-  routes: { seedRefresh: boolean; legacyKiroRefresh: boolean; plusLogins: boolean };
+  routes: { seedRefresh: boolean; legacyKiroRefresh: boolean; plusLogins: boolean; resetQuota: boolean };
   /** Answer of /v1/chat/completions once the client key passed. */
   canary: FakeCanaryAnswer;
   /** Scripted answers of GET /get-auth-status per login state (consumed in order; the last one repeats). */
@@ -160,7 +168,13 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     files: new Map((options.files ?? []).map((f) => [f.name, f])),
     configYaml: options.configYaml ?? '',
     configWritable: true,
-    routes: { seedRefresh: false, legacyKiroRefresh: false, plusLogins: false, ...options.routes },
+    routes: {
+      seedRefresh: false,
+      legacyKiroRefresh: false,
+      plusLogins: false,
+      resetQuota: true,
+      ...options.routes,
+    },
     canary: options.canary ?? {
       status: 200,
       body: { id: 'chatcmpl-fake', object: 'chat.completion', choices: [{ message: { content: 'pong' } }] },
@@ -331,6 +345,9 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     if (method === 'POST' && seed) {
       return state.routes.seedRefresh ? (_u, _b, send) => seedRefresh(seed[1] as string, send) : undefined;
     }
+    if (method === 'POST' && route === '/reset-quota') {
+      return state.routes.resetQuota ? (_u, body, send) => resetQuota(body, send) : undefined;
+    }
     const table: Record<string, Handler> = {
       'GET /config': (_u, _b, send) => send(200, configJson()),
       'GET /config.yaml': (_u, _b, send) =>
@@ -391,7 +408,39 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         source: f.runtimeOnly ? 'memory' : 'file',
         size: JSON.stringify(f.content).length,
         ...(f.lastRefresh ? { last_refresh: f.lastRefresh } : {}),
+        ...(f.nextRetryAfter ? { next_retry_after: f.nextRetryAfter } : {}),
+        ...(f.updatedAt ? { updated_at: f.updatedAt } : {}),
       }));
+  }
+
+  /** The auth_index the list gives a file (its position in the sorted list, as a hex string). */
+  function indexOf(name: string): string | undefined {
+    const i = [...state.files.keys()].sort((a, b) => a.localeCompare(b)).indexOf(name);
+    return i < 0 ? undefined : `idx${i.toString(16).padStart(6, '0')}`;
+  }
+
+  // POST /reset-quota as upstream v7.2.140 answers it (internal/api/handlers/management/quota.go)
+  function resetQuota(body: string, send: Send) {
+    let parsed: { auth_index?: unknown };
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return send(400, { error: 'invalid request body' });
+    }
+    const index = typeof parsed.auth_index === 'string' ? parsed.auth_index.trim() : '';
+    if (index === '') return send(400, { error: 'auth_index is required' });
+    const f = [...state.files.values()].find((x) => indexOf(x.name) === index);
+    if (!f) return send(404, { error: 'auth not found' });
+    if (f.resetQuota !== 'ignored') {
+      f.unavailable = false;
+      delete f.nextRetryAfter;
+      if (!f.disabled) {
+        f.status = 'active';
+        f.statusMessage = '';
+      }
+      f.updatedAt = new Date(now()).toISOString();
+    }
+    return send(200, { status: 'ok', auth_index: index, models: f.models ?? [] });
   }
 
   function download(name: string, send: Send) {

@@ -34,13 +34,20 @@ export interface Policy {
   snapshotFailure?: 'stop' | 'continue';
 }
 
-export const ACTION_NAMES: readonly ActionName[] = ['refresh', 'relogin', 'reenable', 'rollback'];
+export const ACTION_NAMES: readonly ActionName[] = [
+  'refresh',
+  'relogin',
+  'reenable',
+  'rollback',
+  'reset-cooldown',
+];
 
 const DEFAULT_ACTION: Record<ActionName, { approvals: number; ttl: string; cooldown: string }> = {
   refresh: { approvals: 1, ttl: '15m', cooldown: '5m' },
   relogin: { approvals: 1, ttl: '15m', cooldown: '5m' },
   reenable: { approvals: 1, ttl: '15m', cooldown: '5m' },
   rollback: { approvals: 2, ttl: '15m', cooldown: '5m' },
+  'reset-cooldown': { approvals: 1, ttl: '15m', cooldown: '5m' },
 };
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID like U0123ABC');
@@ -84,6 +91,7 @@ export const policySchema = z
         relogin: actionPolicy.optional(),
         reenable: actionPolicy.optional(),
         rollback: actionPolicy.optional(),
+        'reset-cooldown': actionPolicy.optional(),
       })
       .strict()
       .nullish(),

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { RunbookIndex } from './index-rows.js';
 
-/** The approval-gated fixes the bot can run. Fixed: policy.yml names the same four. */
-export const ACTION_NAMES = ['refresh', 'relogin', 'reenable', 'rollback'] as const;
+/** The approval-gated fixes the bot can run. Fixed: policy.yml names the same five. */
+export const ACTION_NAMES = ['refresh', 'relogin', 'reenable', 'rollback', 'reset-cooldown'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -9,7 +9,7 @@ import type { ManagementClient } from '../../cliproxy/types.js';
 import { createLimiter } from '../../domain/limiter.js';
 import { AppError, describeError } from '../../errors.js';
 import type { Responder } from '../respond.js';
-import { type StatusView, statusErrorView, statusView } from '../views/status.js';
+import { type RowActions, type StatusView, statusErrorView, statusView } from '../views/status.js';
 
 export interface StatusCommandDeps {
   proxy: ManagementClient;
@@ -21,6 +21,10 @@ export interface StatusCommandDeps {
   responder?: Responder;
   /** Shared status reads (default: one of its own, keeping reads DEFAULT_STATUS_MAX_AGE_MS). */
   reader?: StatusReader;
+  /** Runbook row id → its approval-gated action: names the fix and offers Request fix. */
+  rowActions?: RowActions;
+  /** A cooldown longer than this is stale (AUTHBOT_WATCH_STALE_COOLDOWN; default 6 h). */
+  staleCooldownMs?: number | undefined;
   /** An answer went out: from a recent read (in the ack) or after a read of the proxy (metrics). */
   onAnswer?: (source: 'recent_read' | 'proxy_read') => void;
 }
@@ -61,11 +65,13 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
 /** Commands that shared one status read share its view too (built once per read and provider). */
 const views = new WeakMap<StatusRead, Map<string, StatusView>>();
 
-function viewOf(read: StatusRead, provider: string | undefined): StatusView {
+function viewOf(read: StatusRead, provider: string | undefined, rowActions?: RowActions): StatusView {
   const byProvider = views.get(read) ?? new Map<string, StatusView>();
   views.set(read, byProvider);
   const key = provider ?? '';
-  const view = byProvider.get(key) ?? statusView(read.report, { provider, readAt: read.readAt });
+  const view =
+    byProvider.get(key) ??
+    statusView(read.report, { provider, readAt: read.readAt, ...(rowActions ? { rowActions } : {}) });
   byProvider.set(key, view);
   return view;
 }
@@ -77,7 +83,14 @@ function providerOf(text: string): string | undefined {
 
 async function readOnce(deps: StatusCommandDeps, provider: string | undefined): Promise<StatusRead> {
   const readAt = deps.now();
-  return { report: await gatherStatus(deps.proxy, { provider, now: deps.now }), readAt };
+  return {
+    report: await gatherStatus(deps.proxy, {
+      provider,
+      now: deps.now,
+      staleCooldownMs: deps.staleCooldownMs,
+    }),
+    readAt,
+  };
 }
 
 /** What /auth-status answers for `text` (an optional provider). Never throws. */
@@ -90,7 +103,7 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
       deps.deadlineMs ?? STATUS_DEADLINE_MS,
       'Reading the proxy status',
     );
-    return viewOf(read, provider);
+    return viewOf(read, provider, deps.rowActions);
   } catch (err) {
     deps.logger.warn({ err }, '/auth-status failed');
     return statusErrorView(describeError(err));
@@ -99,11 +112,16 @@ export async function answerStatus(deps: StatusCommandDeps, text: string): Promi
 
 /** The reader main.ts shares with the rest of the bot (which invalidates it when it changes the proxy). */
 export function createStatusCommandReader(
-  deps: Pick<StatusCommandDeps, 'proxy' | 'logger' | 'now'>,
+  deps: Pick<StatusCommandDeps, 'proxy' | 'logger' | 'now' | 'staleCooldownMs'>,
   maxAgeMs: number,
 ): StatusReader {
   return createStatusReader(
-    (key) => gatherStatus(deps.proxy, { provider: key || undefined, now: deps.now }),
+    (key) =>
+      gatherStatus(deps.proxy, {
+        provider: key || undefined,
+        now: deps.now,
+        staleCooldownMs: deps.staleCooldownMs,
+      }),
     {
       now: deps.now,
       maxAgeMs,
@@ -178,7 +196,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
     // A recent read answers in the acknowledgement itself: no proxy call, no response_url post.
     const recent = reader.recent(key);
     if (recent) {
-      const view = viewOf(recent, provider);
+      const view = viewOf(recent, provider, deps.rowActions);
       await ack(ephemeral(view) as never);
       deps.onAnswer?.('recent_read');
       return;

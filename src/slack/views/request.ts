@@ -18,6 +18,7 @@ export const ACTION_TITLES: Record<ApprovalRequest['action'], string> = {
   relogin: 'Re-login',
   reenable: 'Re-enable',
   rollback: 'Rollback',
+  'reset-cooldown': 'Reset cooldown',
 };
 
 const MAX_CREDENTIAL_LINES = 20;

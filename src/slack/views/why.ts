@@ -37,6 +37,7 @@ const ACTION_LABELS: Record<ActionName, string> = {
   relogin: 're-login',
   reenable: 're-enable',
   rollback: 'rollback',
+  'reset-cooldown': 'reset cooldown',
 };
 
 /** Text safe inside mrkdwn and inside `code`: escaped, backticks and line breaks neutralised, cut. */

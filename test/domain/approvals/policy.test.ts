@@ -35,7 +35,33 @@ describe('the policy file', () => {
     expect(p.actions.relogin.approvals).toBe(1);
     expect(p.actions.reenable.approvals).toBe(1);
     expect(p.actions.rollback.approvals).toBe(2);
+    expect(p.actions['reset-cooldown']).toEqual({
+      approvals: 1,
+      selfApproval: false,
+      ttlMs: 900_000,
+      cooldownMs: 300_000,
+    });
     expect(p.unconfigured).toBeUndefined();
+  });
+
+  it('reads actions.reset-cooldown like any other action', () => {
+    const p = parsePolicy(
+      'approvers: {users: [U0A, U0B]}\nactions:\n  reset-cooldown: {approvals: 2, ttl: 1s, cooldown: 0s}\n',
+      'p.yml',
+    );
+    expect(p.actions['reset-cooldown']).toEqual({
+      approvals: 2,
+      selfApproval: false,
+      ttlMs: 1000,
+      cooldownMs: 0,
+    });
+    expect(unreachableQuorum(p, 'reset-cooldown')).toBeUndefined();
+    expect(
+      unreachableQuorum(
+        parsePolicy('approvers: {users: [U0A]}\nactions:\n  reset-cooldown: {approvals: 2}\n', 'p.yml'),
+        'reset-cooldown',
+      ),
+    ).toContain('actions.reset-cooldown.approvals');
   });
 
   it('accepts 0s and 1s durations and overrides per action', () => {

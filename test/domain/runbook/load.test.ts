@@ -67,6 +67,7 @@ describe('the bundled runbook', () => {
       'kiro-idc-refresh': 'relogin',
       'stale-status': 'refresh',
       'refresh-stopped-unauthorized': 'relogin',
+      'model-cooldown': 'reset-cooldown',
       'refresh-401': undefined,
       'kiro-account-selection': undefined,
       'mgmt-ip-banned': undefined,
