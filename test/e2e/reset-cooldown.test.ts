@@ -258,7 +258,9 @@ describe('reset-cooldown from /auth-why 429 model_cooldown', () => {
   it('refuses outside the policy channels before asking the proxy anything', async () => {
     await world([cooling('kiro-a.json')]);
     await w.h.click('fix_request:model-cooldown', 'model-cooldown', { user: 'U0REQ', channel: 'C0OTHER' });
-    await w.h.slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U0REQ');
+    // the channel guard answers through the click's response_url, ephemerally, naming the allowed channel
+    const refusal = await w.h.slack.waitFor((c) => c.method === 'response_url');
+    expect(String(refusal.args.text)).toContain('<#C0INCIDENT>');
     expect(probes()).toHaveLength(0);
     expect(w.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
