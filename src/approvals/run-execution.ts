@@ -1,7 +1,9 @@
 // After approval: claim the execution (at most once, one per target), run the action, verify, report.
 import { clientProbes, findAlternatives } from '../domain/actions/alternatives.js';
-import { executeLegacyKiroRefresh, executeReenable, executeRefresh } from '../domain/actions/execute.js';
-import { executeRelogin } from '../domain/actions/relogin.js';
+import { executeLegacyKiroRefresh, executeReenable } from '../domain/actions/execute.js';
+import { loginRouteName } from '../domain/actions/login-routes.js';
+import { executePlannedRefresh } from '../domain/actions/refresh-plan.js';
+import { executeRelogin, type LoginPrompt } from '../domain/actions/relogin.js';
 import { readTargetState } from '../domain/actions/target.js';
 import type { ActionDeps, ExecuteOutcome, TargetScope } from '../domain/actions/types.js';
 import { verifyAction } from '../domain/actions/verify.js';
@@ -56,29 +58,37 @@ async function act(
   deps: ActionDeps,
 ): Promise<ExecuteOutcome> {
   const params = paramsOf(request);
+  const onPrompt = async (p: LoginPrompt) => {
+    await s.audit('login.prompt', null, {
+      hasUrl: p.url !== undefined,
+      hasCode: p.userCode !== undefined,
+    });
+    // the audit trail keeps that a prompt was posted and its kind, never the URL or code
+    const kind = p.url && p.userCode ? 'url_and_code' : p.userCode ? 'device_code' : 'url';
+    await reply(s, request, {
+      ...renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode),
+      audit: { loginPrompt: kind },
+    });
+  };
   switch (request.action) {
     case 'refresh':
-      return params.method === 'legacy'
-        ? executeLegacyKiroRefresh(s.client)
-        : executeRefresh(s.client, params.provider);
+      if (params.method === 'legacy') return executeLegacyKiroRefresh(s.client);
+      // the plan probed before the request was posted: seed route, then its fallback where it is missing
+      return executePlannedRefresh(
+        deps,
+        params.provider,
+        { fallback: params.fallback ?? null, login: params.login ?? null },
+        {
+          onFallback: (words) => reply(s, request, `:twisted_rightwards_arrows: ${words}`),
+          relogin: { ...ctx.login, onPrompt },
+        },
+      );
     case 'reenable':
       return executeReenable(s.client, params.credentials);
-    case 'relogin':
-      return executeRelogin(deps, params.provider, {
-        ...ctx.login,
-        onPrompt: async (p) => {
-          await s.audit('login.prompt', null, {
-            hasUrl: p.url !== undefined,
-            hasCode: p.userCode !== undefined,
-          });
-          // the audit trail keeps that a prompt was posted and its kind, never the URL or code
-          const kind = p.url && p.userCode ? 'url_and_code' : p.userCode ? 'device_code' : 'url';
-          await reply(s, request, {
-            ...renderLoginPrompt(params.provider, request.decidedBy, p.url, p.userCode),
-            audit: { loginPrompt: kind },
-          });
-        },
-      });
+    case 'relogin': {
+      const name = params.login?.name ?? loginRouteName(params.provider) ?? params.provider;
+      return executeRelogin(deps, name, { ...ctx.login, method: params.login?.method, onPrompt });
+    }
     default:
       return {
         kind: 'failed',

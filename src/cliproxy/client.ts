@@ -17,6 +17,7 @@ import {
   routeMissingError,
 } from './errors.js';
 import { validateAuthFileName, validateLoginMethod, validateLoginState, validateProvider } from './names.js';
+import { kiroWebGet, type ProbeAnswer, probeKiroWebRoutes } from './probes-kiro.js';
 import {
   authFilesResponse,
   jsonObject,
@@ -246,6 +247,11 @@ export class HttpManagementClient implements ManagementClient {
       );
     }
     return { refreshedCount: parsed.data.refreshedCount ?? 0, message: parsed.data.message ?? '' };
+  }
+
+  /** Side-effect-free: are the Plus-era Kiro web routes (the legacy refresh) registered? See probes-kiro.ts. */
+  probeLegacyKiroRefresh(): Promise<ProbeAnswer> {
+    return probeKiroWebRoutes(kiroWebGet(this.transport), this.basePath);
   }
 
   async startLogin(provider: string, options: { method?: string } = {}): Promise<LoginStart> {
