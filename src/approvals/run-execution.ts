@@ -225,6 +225,14 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
       await offerAlternatives(ctx, s, running, outcome);
       return;
     }
+    if (outcome.kind === 'failed' && outcome.checks) {
+      // the action's own answer proves it did not work: reported as a failed verification
+      const result = { outcome: outcome.summary, verification: true, checks: outcome.checks };
+      if (!(await finish(ctx, s, running, 'failed', { ...result, runbook: outcome.runbook ?? null }))) return;
+      const row = outcome.runbook ? ` (runbook: \`${outcome.runbook}\`)` : '';
+      await reply(s, running, `:red_circle: *Verification failed*${row}\n${describeChecks(outcome.checks)}`);
+      return;
+    }
     if (outcome.kind === 'failed') {
       if (
         !(await finish(ctx, s, running, 'failed', {

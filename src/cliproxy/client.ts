@@ -242,7 +242,11 @@ export class HttpManagementClient implements ManagementClient {
         `Legacy Kiro refresh failed (${res.status}): ${serverWords(res.text, this.redactor)}`,
         {
           runbook: 'kiro-idc-refresh',
-          details: { status: res.status },
+          // the server's per-file reasons, redacted, so the bot can name the row that fits each file
+          details: {
+            status: res.status,
+            legacyError: this.redactor.text(parsed.data.error ?? '').slice(0, 4000),
+          },
         },
       );
     }

@@ -52,7 +52,7 @@ export function describePlan(provider: string, plan: RefreshPlan): string {
 }
 
 /** The short name of what will actually run on a build without the seed route (request titles). */
-export function fallbackTitle(plan: Pick<RefreshPlan, 'fallback'>): string {
+export function fallbackTitle(plan: { fallback?: Fallback | null }): string {
   if (plan.fallback === 'legacy') return 'legacy Kiro refresh, every Kiro file';
   if (plan.fallback === 'relogin') return 're-login';
   return '';
