@@ -251,6 +251,11 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
 
     if (url.pathname === '/healthz') return send(200, { status: 'ok' });
     if (url.pathname === '/v1/chat/completions' && req.method === 'POST') return canary(req, send);
+    // the Plus-era Kiro web routes: /status answers a handler's JSON 404 for a state it never issued
+    if (url.pathname === '/v0/oauth/kiro/status' && req.method === 'GET') {
+      if (!state.routes.legacyKiroRefresh) return send(404, undefined);
+      return send(404, { error: 'session not found' });
+    }
     if (url.pathname === '/v0/oauth/kiro/refresh' && req.method === 'POST') {
       if (!state.routes.legacyKiroRefresh) return send(404, undefined);
       const kiro = [...state.files.values()].filter((f) => f.provider === 'kiro');
@@ -424,7 +429,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
       provider === 'kiro' &&
       !['aws', 'builder-id', 'google', 'github', null].includes(url.searchParams.get('method'))
     ) {
-      return send(400, { error: 'invalid method' });
+      return send(400, { error: "invalid method, use 'aws', 'google', or 'github'" });
     }
     const stateId = `state-${provider}-${calls.length}`;
     state.logins.set(stateId, [...state.loginScript]);
