@@ -17,7 +17,7 @@ import {
   routeMissingError,
 } from './errors.js';
 import { validateAuthFileName, validateLoginMethod, validateLoginState, validateProvider } from './names.js';
-import { kiroWebGet, type ProbeAnswer, probeKiroWebRoutes } from './probes-kiro.js';
+import { kiroWebGet, type ProbeAnswer, probeGetRoute, probeKiroWebRoutes } from './probes-kiro.js';
 import {
   authFilesResponse,
   jsonObject,
@@ -256,6 +256,22 @@ export class HttpManagementClient implements ManagementClient {
   /** Side-effect-free: are the Plus-era Kiro web routes (the legacy refresh) registered? See probes-kiro.ts. */
   probeLegacyKiroRefresh(): Promise<ProbeAnswer> {
     return probeKiroWebRoutes(kiroWebGet(this.transport), this.basePath);
+  }
+
+  /** Side-effect-free: is GET /v0/management/<route> registered (trailing-slash redirect)? See probes-kiro.ts. */
+  async probeManagementRoute(route: string): Promise<ProbeAnswer> {
+    const key = this.key;
+    if (!key || this.latched) return 'unknown';
+    const headers = { authorization: `Bearer ${key}` };
+    return probeGetRoute(
+      async (path) => {
+        const res = await this.transport.send({ method: 'GET', path, headers });
+        if (res.status === 401 && key === this.key) this.latched = true;
+        return res;
+      },
+      this.basePath,
+      validateProvider(route), // only [a-z0-9-] reaches the URL
+    );
   }
 
   async startLogin(provider: string, options: { method?: string } = {}): Promise<LoginStart> {

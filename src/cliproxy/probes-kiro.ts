@@ -65,3 +65,27 @@ export async function probeKiroLogin(client: Pick<ManagementClient, 'startLogin'
     throw err;
   }
 }
+
+/**
+ * Whether a GET management route is registered, without running it: gin answers a request for the same
+ * path with a trailing slash by redirecting (301) to the registered route before any middleware or
+ * handler runs; an unregistered path gets the router's 404. The key is sent so that a build whose
+ * not-found handler checks it (upstream v7) answers 404, not a 401 that would count toward the ban.
+ */
+export async function probeGetRoute(
+  send: (path: string) => Promise<HttpResponse>,
+  basePath: string,
+  route: string,
+): Promise<ProbeAnswer> {
+  const res = await send(`${basePath}/v0/management/${route}/`);
+  const location = res.headers.location;
+  const target = Array.isArray(location) ? location[0] : location;
+  if (
+    [301, 307, 308].includes(res.status) &&
+    target?.replace(/^https?:\/\/[^/]+/, '').endsWith(`/${route}`)
+  ) {
+    return 'present';
+  }
+  if (res.status === 404 && !parseHandlerError(res.text)) return 'missing';
+  return 'unknown';
+}

@@ -82,6 +82,8 @@ export interface ManagementClient {
    * issued): 'present' where POST /v0/oauth/kiro/refresh exists. Absent on clients that cannot tell.
    */
   probeLegacyKiroRefresh?(): Promise<'present' | 'missing' | 'unknown'>;
+  /** Side-effect-free probe of a GET management route (e.g. "anthropic-auth-url"); absent on clients that cannot tell. */
+  probeManagementRoute?(route: string): Promise<'present' | 'missing' | 'unknown'>;
   startLogin(provider: string, options?: { method?: string }): Promise<LoginStart>;
   loginStatus(state: string): Promise<LoginStatus>;
   canary(clientKey: string | undefined, model: string | undefined): Promise<CanaryResult>;

@@ -97,6 +97,21 @@ describe.each(BOTH_BUILDS)('what the real $name build supports', (build) => {
     }
   });
 
+  it("finds each login route by gin's trailing-slash redirect, without starting a login", async () => {
+    const before = await authDirState(server.authDir);
+    const initializing = () => server.logs().match(/Initializing .* authentication/g)?.length ?? 0;
+    const started = initializing();
+    for (const route of new Set(Object.values(PROVIDERS))) {
+      const answer = await client.probeManagementRoute(`${route}-auth-url`);
+      expect(answer, route).toBe(LOGIN_ROUTES[build.name].includes(route) ? 'present' : 'missing');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(initializing()).toBe(started); // no login handler ran
+    expect(await authDirState(server.authDir)).toBe(before);
+    expect(client.isLatched).toBe(false);
+    await expect(client.listAuthFiles()).resolves.toHaveLength(3); // no failed-key attempt, no ban
+  });
+
   it('has no seed refresh route (the plan always tries it first, so nothing is known to be missing)', async () => {
     expect((await client.refreshProvider('kiro').catch((e) => e)).code).toBe('route_missing');
   });
@@ -116,11 +131,11 @@ describe.each(BOTH_BUILDS)('what the real $name build supports', (build) => {
     }
   }, 60_000);
 
-  it('plans a Claude refresh with the anthropic login route, offered as unprobed', async () => {
+  it('plans a Claude refresh with the anthropic login route (probed), and none for a route this build lacks', async () => {
     const plan = await planRefresh(clientProbes(client), 'claude');
-    expect(plan).toMatchObject({
-      fallback: 'relogin',
-      login: { name: 'anthropic', answer: 'unprobed' },
-    });
+    expect(plan).toMatchObject({ fallback: 'relogin', login: { name: 'anthropic', answer: 'present' } });
+    const iflow = await planRefresh(clientProbes(client), 'iflow');
+    if (build.name === 'plus') expect(iflow.login).toMatchObject({ name: 'iflow', answer: 'present' });
+    else expect(iflow).toEqual({ fallback: null, login: null, legacy: null });
   });
 });

@@ -271,6 +271,14 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     if (!url.pathname.startsWith(`${MGMT}/`)) return send(404, '404 page not found');
 
     const route = url.pathname.slice(MGMT.length);
+    // gin: a registered route asked with a trailing slash is redirected before any middleware runs
+    if (
+      state.managementKey !== undefined &&
+      route.endsWith('/') &&
+      matchRoute(req.method ?? 'GET', route.slice(0, -1))
+    ) {
+      return send(301, undefined, { location: `${MGMT}${route.slice(0, -1)}` });
+    }
     const handler = matchRoute(req.method ?? 'GET', route);
     // no key configured: every management route is 404 with an empty body (no version header either)
     if (state.managementKey === undefined) return send(404, undefined);

@@ -53,19 +53,26 @@ export function clientProbes(client: ManagementClient): RouteProbes {
     async loginRoute(provider) {
       const name = loginRouteName(provider);
       if (name === undefined) return undefined;
+      // gin's trailing-slash redirect tells whether the route is registered without running it
+      const registered = client.probeManagementRoute
+        ? await client.probeManagementRoute(`${name}-auth-url`)
+        : 'unknown';
+      if (registered === 'missing') return undefined;
       if (name === 'kiro') {
-        // kiro-auth-url rejects an unknown method before doing anything: a real probe
+        // kiro-auth-url rejects an unknown method before doing anything: its answer names the methods
         const probe: KiroLoginProbe = await probeKiroLogin(client);
         if (probe.answer === 'missing') return undefined;
+        const present = probe.answer === 'present' || registered === 'present';
         return {
           name,
-          answer: probe.answer === 'present' ? 'present' : 'unprobed',
+          answer: present ? 'present' : 'unprobed',
           method: loginMethodFor(name, probe.methods),
           methods: probe.methods,
         };
       }
-      // the other login routes start a login (and may open a callback port) on any request that passes
-      // the key check: they are offered unprobed, after a read-only check that the login machinery exists
+      if (registered === 'present') return { name, answer: 'present', method: undefined, methods: [] };
+      // could not tell: calling the route would start a login (and may open a callback port), so it is
+      // offered unprobed, after a read-only check that the login machinery exists
       if (!(await hasLoginStatus(client))) return undefined;
       return { name, answer: 'unprobed', method: undefined, methods: [] };
     },
