@@ -14,6 +14,7 @@ import {
   updateFor,
   type World,
 } from '../approvals/e2e-helpers.js';
+import { runAuthBot } from '../cli/status-helpers.js';
 import { type Harness, startHarness } from '../e2e/harness.js';
 import { type RealServer, startRealServer } from '../setup/real-server.js';
 import { startTokenStandin, type TokenStandin } from '../setup/token-standin.js';
@@ -100,10 +101,24 @@ async function expiryOf(s: RealServer, name: string): Promise<string> {
   return String(JSON.parse(await readFile(join(s.authDir, name), 'utf8')).expires_at);
 }
 
+/** `auth-bot status kiro --json` against the server: credential rows by file name. */
+async function statusRows(s: RealServer): Promise<Record<string, { runbook: string[] }>> {
+  const r = await runAuthBot(['status', 'kiro', '--json'], {
+    CLIPROXY_URL: s.url,
+    CLIPROXY_MANAGEMENT_KEY: s.managementKey,
+  });
+  const json = JSON.parse(r.stdout) as { credentials: { name: string; runbook: string[] }[] };
+  return Object.fromEntries(json.credentials.map((c) => [c.name, c]));
+}
+
 describe('/auth-refresh kiro against the real Plus server', () => {
   it('offline: fails fast, Verification failed with kiro-idc-refresh for the IDC file and the network error for the social one', async () => {
     const seed = kiroFiles({ idcComplete: false });
     server = await startRealServer({ build: 'plus', authFiles: seed.files });
+    // auth-status reads Plus's auth-files and the IDC fields of its Kiro files
+    const rows = await statusRows(server);
+    expect(rows['kiro-idc.json']?.runbook).toContain('kiro-idc-refresh');
+    expect(rows['kiro-social.json']?.runbook ?? []).not.toContain('kiro-idc-refresh');
     const w = await botFor(server);
     const { id, call } = await askRefresh(w);
     expect(blocksText(call)).toContain('legacy Kiro refresh, every Kiro file');
@@ -129,6 +144,7 @@ describe('/auth-refresh kiro against the real Plus server', () => {
     expect(standin.address.address).toBe('127.0.0.1'); // the stand-in never listens beyond loopback
     const seed = kiroFiles({ idcComplete: true });
     server = await startRealServer({ build: 'plus', authFiles: seed.files, env: standin.serverEnv });
+    expect((await statusRows(server))['kiro-idc.json']?.runbook ?? []).not.toContain('kiro-idc-refresh');
     const w = await botFor(server);
     const before = {
       idc: await expiryOf(server, 'kiro-idc.json'),
