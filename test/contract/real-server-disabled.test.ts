@@ -1,13 +1,13 @@
 // The real server without remote-management.secret-key: the management API is off (one start for this file).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
 import { runAuthBot } from '../cli/status-helpers.js';
-import { type RealServer, startRealServer } from '../setup/real-server.js';
+import { beforeAllLoudly, type RealServer, startRealServer } from '../setup/real-server.js';
 
 let server: RealServer;
 let client: HttpManagementClient;
 
-beforeAll(async () => {
+beforeAllLoudly(async () => {
   server = await startRealServer({ managementKey: null });
   client = createManagementClient({
     baseUrl: server.url,

@@ -35,7 +35,8 @@ describe('a contract suite whose binary is missing', () => {
     const statuses = report.testResults.flatMap((r: { assertionResults: { status: string }[] }) =>
       r.assertionResults.map((a) => a.status),
     );
-    expect(statuses).toEqual(['failed']);
+    expect(statuses).toEqual(['failed', 'failed']);
     expect(JSON.stringify(report)).toContain('install-cliproxyapiplus.sh');
+    expect(JSON.stringify(report)).toContain('install-cliproxyapi.sh');
   }, 60_000);
 });

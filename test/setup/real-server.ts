@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 const BIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/bin');
 
@@ -263,4 +263,22 @@ export function useRealServer(options: RealServerOptions = {}): () => RealServer
     if (server) return server;
     throw failure instanceof Error ? failure : new Error('the real server did not start');
   };
+}
+
+/**
+ * beforeAll whose failure (e.g. a missing server binary) fails every test of the block with its reason,
+ * instead of the "skipped" tests vitest reports after a failing beforeAll.
+ */
+export function beforeAllLoudly(setup: () => Promise<void>, timeoutMs?: number): void {
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (err) {
+      failure = err;
+    }
+  }, timeoutMs);
+  beforeEach(() => {
+    if (failure !== undefined) throw failure;
+  });
 }
