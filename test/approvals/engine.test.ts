@@ -226,6 +226,29 @@ describe('the approval engine', () => {
     expect((await w.store.getRequest(id))?.state).toBe('verified');
   });
 
+  it('asks the approvals of both actions when the plan falls back to a re-login', async () => {
+    await world(
+      'approvers: {users: [U0ALICE, U0BOB]}\nactions: {refresh: {approvals: 1}, relogin: {approvals: 2}}',
+    );
+    w.client.refreshMode = 'missing';
+    const r = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0ANY', text: 'kiro' });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.request.params.fallback).toBe('relogin');
+    expect(r.request.approvalsRequired).toBe(2);
+    await w.engine.drain();
+    await w.store.close();
+    // the same policy with the legacy Kiro refresh planned: the refresh policy alone applies
+    await world(
+      'approvers: {users: [U0ALICE, U0BOB]}\nactions: {refresh: {approvals: 1}, relogin: {approvals: 2}}',
+    );
+    w.client.refreshMode = 'missing';
+    w.client.legacyProbe = 'present';
+    const legacy = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0ANY', text: 'kiro' });
+    if (!legacy.ok) throw new Error(legacy.reason);
+    expect(legacy.request.params.fallback).toBe('legacy');
+    expect(legacy.request.approvalsRequired).toBe(1);
+  });
+
   it('turns a planned request stale when the build changes before approval', async () => {
     await world();
     w.client.refreshMode = 'missing';
