@@ -74,7 +74,7 @@ describe('probeKiroLogin', () => {
       methods: ['aws', 'google', 'github'],
     });
     const hostile = await probeKiroLogin(
-      rejecting("use 'aws&x=1', '../../etc', 'AWS', '<script>', 'ok-one', '" + 'a'.repeat(500) + "'"),
+      rejecting(`use 'aws&x=1', '../../etc', 'AWS', '<script>', 'ok-one', '${'a'.repeat(500)}'`),
     );
     expect(hostile).toEqual({ answer: 'present', methods: ['ok-one'] });
   });
