@@ -8,6 +8,7 @@ import { md } from '../slack/mrkdwn.js';
 import type { ApprovalRequest } from '../store/types.js';
 import { type EngineContext, refreshMessage, reply, type Scoped, scope, tell } from './context.js';
 import { groupsOf } from './group-resolver.js';
+import { planChange } from './plan-request.js';
 import { paramsOf } from './request-data.js';
 import { type Claim, claimExecution } from './run-execution.js';
 
@@ -63,7 +64,10 @@ async function checkTargetUnchanged(
     if (d.code !== 'not_found') throw err;
     fresh = [];
   }
-  if (fingerprintTarget(fresh) === request.fingerprint) return true;
+  if (fingerprintTarget(fresh) === request.fingerprint) {
+    const changed = await planChange(ctx, s.client, request); // a planned refresh: same build, same plan?
+    return changed === undefined || markStale(ctx, s, request, userId, changed, request.fingerprint);
+  }
   const why = `The target changed since the request was made (${describeChange(params.states, fresh)}): someone may already have fixed it. Check /auth-status and request again if needed.`;
   return markStale(ctx, s, request, userId, why, fingerprintTarget(fresh));
 }

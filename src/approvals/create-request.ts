@@ -13,6 +13,7 @@ import type { ActionName, ApprovalRequest } from '../store/types.js';
 import { type EngineContext, type Scoped, scope, tell } from './context.js';
 import { openPluggedRequest } from './create-plugged.js';
 import { groupsOf } from './group-resolver.js';
+import { planNewRequest } from './plan-request.js';
 import { type RefreshMethod, type RequestParams, targetOf } from './request-data.js';
 
 export interface NewRequestInput {
@@ -177,6 +178,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
       `No ${input.provider} credential is disabled or unauthorized; nothing to re-enable.`,
     );
   }
+  const planned = await planNewRequest(ctx, s.client, input); // side-effect-free probes of this build
   const params: RequestParams = {
     provider: input.provider,
     credential: input.credential ?? null,
@@ -184,9 +186,12 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     credentials,
     states,
     serverVersion: s.client.serverVersion ?? null,
-    plan: planOf(input, states, credentials),
+    plan: planned.plan ?? planOf(input, states, credentials),
     parentId: input.parentId ?? null,
     source: input.source ?? null,
+    fallback: planned.fallback,
+    login: planned.login,
+    planKey: planned.planKey,
   };
   let request: ApprovalRequest;
   try {
@@ -198,7 +203,7 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
       requester: input.userId,
       channel: input.channel,
       state: 'pending',
-      approvalsRequired: actionPolicy.approvals,
+      approvalsRequired: planned.approvals ?? actionPolicy.approvals,
       fingerprint: fingerprintTarget(states),
       createdAt: now,
       expiresAt: now + actionPolicy.ttlMs,
@@ -212,6 +217,8 @@ export async function createRequest(ctx: EngineContext, input: NewRequestInput):
     provider: input.provider,
     credential: input.credential ?? null,
     method: params.method,
+    fallback: params.fallback,
+    planKey: params.planKey,
     parentId: params.parentId,
     source: params.source,
     approvalsRequired: request.approvalsRequired,

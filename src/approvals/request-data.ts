@@ -1,4 +1,6 @@
 // What a request carries in the store (params) and what it ends with (result). JSON, no secrets.
+import type { LoginRoute } from '../domain/actions/alternatives.js';
+import type { Fallback } from '../domain/actions/refresh-plan.js';
 import type { Check } from '../domain/actions/types.js';
 import type { CredentialState } from '../domain/approvals/fingerprint.js';
 import type { ApprovalRequest } from '../store/types.js';
@@ -16,6 +18,12 @@ export interface RequestParams {
   plan: string;
   parentId: string | null;
   source: string | null;
+  /** A planned refresh: what runs where the seed route is missing (probed before the request was posted). */
+  fallback?: Fallback | null;
+  /** The login route of a planned or requested re-login. */
+  login?: LoginRoute | null;
+  /** The probed plan's key (refresh-plan planKey): compared again at approval time. */
+  planKey?: string | null;
 }
 
 export interface RequestResult {
@@ -40,6 +48,21 @@ export function paramsOf(request: ApprovalRequest): RequestParams {
     plan: String(p.plan ?? ''),
     parentId: typeof p.parentId === 'string' ? p.parentId : null,
     source: typeof p.source === 'string' ? p.source : null,
+    fallback: p.fallback === 'legacy' || p.fallback === 'relogin' ? p.fallback : null,
+    login: loginOf(p.login),
+    planKey: typeof p.planKey === 'string' ? p.planKey : null,
+  };
+}
+
+function loginOf(value: unknown): LoginRoute | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Partial<LoginRoute>;
+  if (typeof v.name !== 'string') return null;
+  return {
+    name: v.name,
+    answer: v.answer === 'present' ? 'present' : 'unprobed',
+    method: typeof v.method === 'string' ? v.method : undefined,
+    methods: Array.isArray(v.methods) ? v.methods.map(String) : [],
   };
 }
 

@@ -1,7 +1,9 @@
 // After approval: claim the execution (at most once, one per target), run the action, verify, report.
 import { clientProbes, findAlternatives } from '../domain/actions/alternatives.js';
 import { RESULT_BUDGET_MS } from '../domain/actions/budget.js';
-import { executeLegacyKiroRefresh, executeReenable, executeRefresh } from '../domain/actions/execute.js';
+import { executeLegacyKiroRefresh, executeReenable } from '../domain/actions/execute.js';
+import { loginRouteName } from '../domain/actions/login-routes.js';
+import { executePlannedRefresh } from '../domain/actions/refresh-plan.js';
 import { executeRelogin } from '../domain/actions/relogin.js';
 import { readTargetState } from '../domain/actions/target.js';
 import type { ActionDeps, ExecuteOutcome, TargetScope } from '../domain/actions/types.js';
@@ -64,18 +66,27 @@ async function act(
   deps: ActionDeps,
 ): Promise<ExecuteOutcome> {
   const params = paramsOf(request);
+  // the login URL / device code goes to the approver alone (login-prompt.ts)
+  const onPrompt = loginPrompter(s, request, params.provider);
   switch (request.action) {
     case 'refresh':
-      return params.method === 'legacy'
-        ? executeLegacyKiroRefresh(s.client)
-        : executeRefresh(s.client, params.provider);
+      if (params.method === 'legacy') return executeLegacyKiroRefresh(s.client);
+      // the plan probed before the request was posted: seed route, then its fallback where it is missing
+      return executePlannedRefresh(
+        deps,
+        params.provider,
+        { fallback: params.fallback ?? null, login: params.login ?? null },
+        {
+          onFallback: (words) => reply(s, request, `:twisted_rightwards_arrows: ${words}`),
+          relogin: { ...ctx.login, onPrompt },
+        },
+      );
     case 'reenable':
       return executeReenable(s.client, params.credentials);
-    case 'relogin':
-      return executeRelogin(deps, params.provider, {
-        ...ctx.login,
-        onPrompt: loginPrompter(s, request, params.provider),
-      });
+    case 'relogin': {
+      const name = params.login?.name ?? loginRouteName(params.provider) ?? params.provider;
+      return executeRelogin(deps, name, { ...ctx.login, method: params.login?.method, onPrompt });
+    }
     default:
       return {
         kind: 'failed',
@@ -211,6 +222,14 @@ async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promis
       )
         return;
       await offerAlternatives(ctx, s, running, outcome);
+      return;
+    }
+    if (outcome.kind === 'failed' && outcome.checks) {
+      // the action's own answer proves it did not work: reported as a failed verification
+      const result = { outcome: outcome.summary, verification: true, checks: outcome.checks };
+      if (!(await finish(ctx, s, running, 'failed', { ...result, runbook: outcome.runbook ?? null }))) return;
+      const row = outcome.runbook ? ` (runbook: \`${outcome.runbook}\`)` : '';
+      await reply(s, running, `:red_circle: *Verification failed*${row}\n${describeChecks(outcome.checks)}`);
       return;
     }
     if (outcome.kind === 'failed') {

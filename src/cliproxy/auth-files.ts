@@ -90,7 +90,11 @@ export async function legacyKiroRefresh(
       `Legacy Kiro refresh failed (${res.status}): ${serverWords(res.text, core.redactor)}`,
       {
         runbook: 'kiro-idc-refresh',
-        details: { status: res.status },
+        // the server's per-file reasons, redacted, so the bot can name the row that fits each file
+        details: {
+          status: res.status,
+          legacyError: core.redactor.text(parsed.data.error ?? '').slice(0, 4000),
+        },
       },
     );
   }

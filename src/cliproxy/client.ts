@@ -5,8 +5,10 @@
 import * as authFiles from './auth-files.js';
 import * as configCalls from './config-calls.js';
 import * as login from './login.js';
+import { validateProvider } from './names.js';
 import { type ManagementClientOptions, ManagementCore } from './plumbing.js';
 import * as probes from './probes.js';
+import { kiroWebGet, type ProbeAnswer, probeGetRoute, probeKiroWebRoutes } from './probes-kiro.js';
 import { type ManagementPost, probeResetQuota, resetQuota } from './quota.js';
 import type {
   AuthFile,
@@ -69,6 +71,27 @@ export class HttpManagementClient extends ManagementCore implements ManagementCl
 
   canary(clientKey: string | undefined, model: string | undefined): Promise<CanaryResult> {
     return probes.canary(this, clientKey, model);
+  }
+
+  /** Side-effect-free: are the Plus-era Kiro web routes (the legacy refresh) registered? See probes-kiro.ts. */
+  probeLegacyKiroRefresh(): Promise<ProbeAnswer> {
+    return probeKiroWebRoutes(kiroWebGet(this.transport), this.basePath);
+  }
+
+  /** Side-effect-free: is GET /v0/management/<route> registered (trailing-slash redirect)? See probes-kiro.ts. */
+  async probeManagementRoute(route: string): Promise<ProbeAnswer> {
+    const key = this.key;
+    if (!key || this.latched) return 'unknown';
+    const headers = { authorization: `Bearer ${key}` };
+    return probeGetRoute(
+      async (path) => {
+        const res = await this.transport.send({ method: 'GET', path, headers });
+        if (res.status === 401) await this.rejected(key);
+        return res;
+      },
+      this.basePath,
+      validateProvider(route), // only [a-z0-9-] reaches the URL
+    );
   }
 
   hasResetQuota(): Promise<boolean> {

@@ -220,7 +220,7 @@ export class ManagementCore {
   }
 
   /** A 401 for `key`: latch (if it is still the current key) and tell the other replicas. */
-  private async rejected(key: string): Promise<void> {
+  protected async rejected(key: string): Promise<void> {
     if (key !== this.key) return;
     this.latched = true;
     this.verifiedAt = undefined;

@@ -88,6 +88,13 @@ export interface ManagementClient {
   refreshProvider(provider: string): Promise<{ status: number; body: unknown }>;
   /** Plus-era POST /v0/oauth/kiro/refresh. Throws AppError('route_missing') where absent. */
   legacyKiroRefresh(): Promise<{ refreshedCount: number; message: string }>;
+  /**
+   * Side-effect-free probe of the Plus-era Kiro web routes (GET /v0/oauth/kiro/status with a state it never
+   * issued): 'present' where POST /v0/oauth/kiro/refresh exists. Absent on clients that cannot tell.
+   */
+  probeLegacyKiroRefresh?(): Promise<'present' | 'missing' | 'unknown'>;
+  /** Side-effect-free probe of a GET management route (e.g. "anthropic-auth-url"); absent on clients that cannot tell. */
+  probeManagementRoute?(route: string): Promise<'present' | 'missing' | 'unknown'>;
   startLogin(provider: string, options?: { method?: string }): Promise<LoginStart>;
   loginStatus(state: string): Promise<LoginStatus>;
   canary(clientKey: string | undefined, model: string | undefined): Promise<CanaryResult>;

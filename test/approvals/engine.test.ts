@@ -148,46 +148,26 @@ describe('the approval engine', () => {
     expect(w.messenger.texts('ephemeral').at(-1)).toMatch(/already approved by <@U0[A-Z]+> at/);
   });
 
-  it('reports the missing route with the build and offers alternatives as new requests', async () => {
+  it('on a build with no fallback, reports the missing route with the build and offers what remains', async () => {
     await world();
     w.client.refreshMode = 'missing';
+    w.client.loginRoutes = false; // probed: no kiro-auth-url, no get-auth-status
+    w.client.legacyProbe = 'missing'; // probed: no Kiro web routes
     w.client.creds.get('kiro-a.json')!.disabled = true;
     w.client.add({ name: 'kiro-b.json' });
     const id = await requestKiro(w);
+    expect((await w.store.getRequest(id))?.params.fallback).toBeNull();
     await approve(id, 'U0ALICE');
     await w.engine.drain();
     const thread = w.messenger.texts('thread').join('\n');
     expect(thread).toContain('no management refresh route');
     expect(thread).toContain('v6.9.3-test');
     expect(thread).not.toContain('`refresh-404` row applies');
-    expect(thread).toContain('"action_id":"offer:relogin"');
-    expect(thread).toContain('"action_id":"offer:legacy_refresh"');
+    expect(thread).not.toContain('"action_id":"offer:relogin"');
+    expect(thread).not.toContain('"action_id":"offer:legacy_refresh"');
     expect(thread).toContain('"action_id":"offer:reenable"');
-    const req = await w.store.getRequest(id);
-    expect(req?.state).toBe('failed');
-    // take the re-login offer: a new approval-gated request, polled to success
-    const offered = await w.engine.offerAlternative({
-      parentId: id,
-      kind: 'relogin',
-      userId: 'U0REQ',
-      channel: 'C0INC',
-    });
-    if (!offered.ok) throw new Error(offered.reason);
-    expect(offered.request.action).toBe('relogin');
-    expect(w.client.count('startLogin')).toBe(1); // the probe: does this build have the kiro login route?
-    await approve(offered.request.id, 'U0BOB');
-    await w.engine.drain();
-    expect(w.client.count('startLogin')).toBe(2);
-    expect(w.client.count('loginStatus s1')).toBe(2);
-    // the login URL goes to the approver alone; the thread only says it was sent privately
-    const prompt = w.messenger.sent.find(
-      (m) => m.kind === 'ephemeral' && m.message.text.includes('login.example'),
-    );
-    expect(prompt?.user).toBe('U0BOB');
-    expect(w.messenger.texts('thread').join('\n')).not.toContain('login.example');
-    expect(w.messenger.texts('thread').join('\n')).toContain('sent privately to <@U0BOB>');
-    expect((await w.store.getRequest(offered.request.id))?.state).toBe('verified');
-    // re-enable offer
+    expect((await w.store.getRequest(id))?.state).toBe('failed');
+    expect(w.client.count('legacyKiroRefresh')).toBe(0); // probes never call the route itself
     const re = await w.engine.offerAlternative({
       parentId: id,
       kind: 'reenable',
@@ -200,6 +180,101 @@ describe('the approval engine', () => {
     await w.engine.drain();
     expect(w.client.calls).toContain('setDisabled kiro-a.json false');
     expect((await w.store.getRequest(re.request.id))?.state).toBe('verified');
+  });
+
+  it('plans the legacy Kiro refresh where a probe finds it: one approval, seed route then fallback', async () => {
+    await world();
+    w.client.refreshMode = 'missing';
+    w.client.legacyProbe = 'present';
+    const id = await requestKiro(w);
+    const request = await w.store.getRequest(id);
+    expect(request?.params).toMatchObject({ fallback: 'legacy', planKey: 'legacy:present' });
+    const posted = String(w.messenger.texts('post')[0]);
+    expect(posted).toContain('legacy Kiro refresh, every Kiro file');
+    expect(posted).toContain('refreshes every Kiro file');
+    expect(w.client.count('legacyKiroRefresh')).toBe(0);
+    expect(w.client.calls.filter((c) => c.startsWith('startLogin'))).toEqual([]); // nothing started
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    expect(w.client.count('refreshProvider kiro')).toBe(1);
+    expect(w.client.count('legacyKiroRefresh')).toBe(1);
+    const thread = w.messenger.texts('thread').join('\n');
+    expect(thread).toContain('Running the planned fallback');
+    expect(thread).toContain('Verified');
+    expect((await w.store.getRequest(id))?.state).toBe('verified');
+    expect(await w.store.listRequests({ limit: 10 })).toHaveLength(1); // one request, one approval round
+  });
+
+  it('plans a re-login (kiro-auth-url?method=aws) where the build has no legacy route, probed without starting one', async () => {
+    await world();
+    w.client.refreshMode = 'missing';
+    const id = await requestKiro(w);
+    const request = await w.store.getRequest(id);
+    expect(request?.params).toMatchObject({
+      fallback: 'relogin',
+      login: { name: 'kiro', answer: 'present', method: 'aws', methods: ['aws', 'google', 'github'] },
+    });
+    // the probe sent a method the route rejects before doing anything; no login was started
+    expect(w.client.calls.filter((c) => c.startsWith('startLogin'))).toEqual([
+      'startLogin kiro auth-bot-probe',
+    ]);
+    expect(String(w.messenger.texts('post')[0])).toContain('kiro-auth-url?method=aws');
+    await approve(id, 'U0ALICE');
+    await w.engine.drain();
+    expect(w.client.count('startLogin kiro aws')).toBe(1);
+    expect(w.messenger.texts('thread').join('\n')).toContain('https://login.example/authorize');
+    expect((await w.store.getRequest(id))?.state).toBe('verified');
+  });
+
+  it('asks the approvals of both actions when the plan falls back to a re-login', async () => {
+    await world(
+      'approvers: {users: [U0ALICE, U0BOB]}\nactions: {refresh: {approvals: 1}, relogin: {approvals: 2}}',
+    );
+    w.client.refreshMode = 'missing';
+    const r = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0ANY', text: 'kiro' });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.request.params.fallback).toBe('relogin');
+    expect(r.request.approvalsRequired).toBe(2);
+    await w.engine.drain();
+    await w.store.close();
+    // the same policy with the legacy Kiro refresh planned: the refresh policy alone applies
+    await world(
+      'approvers: {users: [U0ALICE, U0BOB]}\nactions: {refresh: {approvals: 1}, relogin: {approvals: 2}}',
+    );
+    w.client.refreshMode = 'missing';
+    w.client.legacyProbe = 'present';
+    const legacy = await w.engine.requestRefresh({ userId: 'U0REQ', channel: 'C0ANY', text: 'kiro' });
+    if (!legacy.ok) throw new Error(legacy.reason);
+    expect(legacy.request.params.fallback).toBe('legacy');
+    expect(legacy.request.approvalsRequired).toBe(1);
+  });
+
+  it('turns a planned request stale when the build changes before approval', async () => {
+    await world();
+    w.client.refreshMode = 'missing';
+    w.client.legacyProbe = 'present';
+    const id = await requestKiro(w);
+    w.client.serverVersion = 'v7.2.140';
+    w.client.legacyProbe = 'missing';
+    expect(await approve(id, 'U0ALICE')).toBe('refused');
+    const req = await w.store.getRequest(id);
+    expect(req?.state).toBe('stale');
+    expect(String(req?.result?.reason)).toContain('build changed');
+    expect(String(req?.result?.reason)).toContain('v6.9.3-test → v7.2.140');
+    expect(w.client.count('refreshProvider')).toBe(0);
+    expect(w.client.count('legacyKiroRefresh')).toBe(0);
+  });
+
+  it('turns a planned request stale when the same build string no longer has the planned route', async () => {
+    await world();
+    w.client.refreshMode = 'missing';
+    w.client.legacyProbe = 'present';
+    const id = await requestKiro(w);
+    w.client.legacyProbe = 'missing'; // a fork rebuilt under the same version string
+    expect(await approve(id, 'U0ALICE')).toBe('refused');
+    expect(String((await w.store.getRequest(id))?.result?.reason)).toContain(
+      'planned legacy:present, now relogin',
+    );
   });
 
   it('fails verification when the refresh answers 200 but the expiry stays put', async () => {

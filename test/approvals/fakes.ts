@@ -26,6 +26,8 @@ export class FakeClient implements ManagementClient {
   creds = new Map<string, FakeCred>();
   refreshMode: 'ok' | 'missing' | 'noop' | 'down' = 'ok';
   loginRoutes = true;
+  /** What the side-effect-free probe of the legacy Kiro refresh route answers. */
+  legacyProbe: 'present' | 'missing' | 'unknown' = 'missing';
   loginStatuses: LoginStatus[] = [{ status: 'wait' }, { status: 'ok' }];
   canaryResult: CanaryResult = { ok: true, status: 200, latencyMs: 12 };
   down = false;
@@ -134,9 +136,23 @@ export class FakeClient implements ManagementClient {
     return { refreshedCount: 1, message: 'Refreshed 1 token(s)' };
   }
   private loginProvider = '';
-  async startLogin(provider: string): Promise<LoginStart> {
-    this.guard(`startLogin ${provider}`);
+  async probeLegacyKiroRefresh() {
+    this.guard('probeLegacyKiroRefresh');
+    return this.legacyProbe;
+  }
+  async startLogin(provider: string, options: { method?: string } = {}): Promise<LoginStart> {
+    this.guard(`startLogin ${provider}${options.method ? ` ${options.method}` : ''}`);
     if (!this.loginRoutes) throw new AppError('route_missing', 'no route');
+    // like Plus's kiro-auth-url: an unknown method is rejected before any login starts
+    if (
+      provider === 'kiro' &&
+      options.method &&
+      !['aws', 'builder-id', 'google', 'github'].includes(options.method)
+    ) {
+      throw new AppError('bad_request', 'The proxy rejected GET /v0/management/kiro-auth-url (400)', {
+        details: { status: 400, serverError: "invalid method, use 'aws', 'google', or 'github'" },
+      });
+    }
     this.loginProvider = provider;
     return { url: 'https://login.example/authorize?state=s1', state: 's1' };
   }

@@ -1,10 +1,10 @@
 // The approval flow against the real CLIProxyAPI server: the seed's refresh route is missing on this
 // build, the bot says so and offers what the build supports; re-enabling a disabled credential through
 // an approved request really flips it on the server and verifies.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { blocksText, buttonsOf, click, threadFor, updateFor, type World } from '../approvals/e2e-helpers.js';
 import { type Harness, startHarness } from '../e2e/harness.js';
-import { type RealServer, startRealServer } from '../setup/real-server.js';
+import { beforeAllLoudly, type RealServer, startRealServer } from '../setup/real-server.js';
 
 const POLICY = `
 channels: [C0INCIDENT]
@@ -23,7 +23,7 @@ async function authFile(name: string): Promise<Record<string, unknown> | undefin
   return body.files.find((f) => f.name === name);
 }
 
-beforeAll(async () => {
+beforeAllLoudly(async () => {
   server = await startRealServer();
   const res = await fetch(`${server.url}/v0/management/auth-files/status`, {
     method: 'PATCH',

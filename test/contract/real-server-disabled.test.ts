@@ -1,26 +1,26 @@
-// The real server without remote-management.secret-key: the management API is off (one start for this file).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Both real builds without remote-management.secret-key: the management API is off (one start per build).
+import { afterAll, describe, expect, it } from 'vitest';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
 import { runAuthBot } from '../cli/status-helpers.js';
-import { type RealServer, startRealServer } from '../setup/real-server.js';
+import { BOTH_BUILDS, beforeAllLoudly, type RealServer, startRealServer } from '../setup/real-server.js';
 
-let server: RealServer;
-let client: HttpManagementClient;
+describe.each(BOTH_BUILDS)('the real $name server with the management API switched off', (build) => {
+  let server: RealServer;
+  let client: HttpManagementClient;
 
-beforeAll(async () => {
-  server = await startRealServer({ managementKey: null });
-  client = createManagementClient({
-    baseUrl: server.url,
-    managementKey: 'some-key-the-server-does-not-have',
+  beforeAllLoudly(async () => {
+    server = await startRealServer({ build: build.name, managementKey: null });
+    client = createManagementClient({
+      baseUrl: server.url,
+      managementKey: 'some-key-the-server-does-not-have',
+    });
   });
-});
 
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-});
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
 
-describe('the real server with the management API switched off', () => {
   it('reports management_disabled with the refresh-404 row', async () => {
     const err = await client.listAuthFiles().catch((e) => e);
     expect(err.code).toBe('management_disabled');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { createManagementClient, type HttpManagementClient } from '../../src/cliproxy/client.js';
 import {
@@ -17,7 +17,7 @@ import { parseConfigYaml } from '../../src/domain/config/blocks.js';
 import { Snapshotter } from '../../src/snapshots/snapshotter.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
-import { type RealServer, seedTokenFiles, startRealServer } from '../setup/real-server.js';
+import { beforeAllLoudly, type RealServer, seedTokenFiles, startRealServer } from '../setup/real-server.js';
 
 const EXTRA_KEY = 'extra-client-key-rollback-0001';
 const NEW_PROXY = 'http://10.9.9.9:3128';
@@ -27,7 +27,7 @@ let client: HttpManagementClient;
 let store: Store;
 let snapshotter: Snapshotter;
 
-beforeAll(async () => {
+beforeAllLoudly(async () => {
   server = await startRealServer({ authFiles: seedTokenFiles().files });
   client = createManagementClient({ baseUrl: server.url, managementKey: server.managementKey });
   store = await openStore(`file:${join(mkdtempSync(join(tmpdir(), 'rb-real-')), 'bot.sqlite')}`, {

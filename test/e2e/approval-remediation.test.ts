@@ -25,25 +25,22 @@ afterEach(async () => {
 const refreshCalls = () => w.proxy.callsTo('/v0/management/auths/kiro/refresh', 'POST').length;
 
 describe('remediation over HTTP', () => {
-  it('says "no management refresh route" with the build, offers alternatives, and a re-login polls to Verified', async () => {
+  it('plans the re-login on a build without the seed route: one approval, the route named, polled to Verified', async () => {
     w = await startWorld({ proxy: { routes: { seedRefresh: false, plusLogins: true } } });
-    const { id } = await askRefresh(w);
+    const { id, call: request } = await askRefresh(w);
+    // probed before posting, without starting a login: the request names what will run
+    expect(blocksText(request)).toContain('kiro-auth-url?method=aws');
+    expect(blocksText(request)).toContain('or re-login');
+    expect(w.proxy.callsTo('/v0/management/kiro-auth-url').map((c) => c.query.method)).toEqual([
+      'auth-bot-probe',
+    ]);
     await click(w, 'approve', id, 'U0ALICE');
-    const offer = await threadFor(w, 'no management refresh route');
-    expect(blocksText(offer)).toContain('v6.9.3-plus-test');
-    const failed = await updateFor(w, '*Failed*');
-    expect(blocksText(failed)).not.toContain('refresh-404`');
-    const relogin = buttonsOf(offer).find((b) => b.actionId === 'offer:relogin');
-    expect(relogin?.value).toBe(id);
-    await click(w, 'offer:relogin', relogin!.value, 'U0REQ');
-    const second = await w.h.slack.waitFor(
-      (c) => c.method === 'chat.postMessage' && !c.args.thread_ts && blocksText(c).includes('Re-login'),
-    );
-    const newId = buttonsOf(second).find((b) => b.actionId === 'approve')!.value;
-    expect(newId).not.toBe(id);
-    await click(w, 'approve', newId, 'U0BOB');
-    await ephemeralFor(w, 'U0BOB', 'https://login.example.com/kiro');
-    await threadFor(w, 'sent privately to <@U0BOB>');
+    const said = await threadFor(w, 'no management refresh route');
+    expect(blocksText(said)).toContain('v6.9.3-plus-test');
+    expect(blocksText(said)).toContain('Running the planned fallback');
+    // the login link goes to the approver alone; the thread says so
+    await ephemeralFor(w, 'U0ALICE', 'https://login.example.com/kiro');
+    await threadFor(w, 'sent privately to <@U0ALICE>');
     // the approver completes the login: the proxy writes a fresh token
     const f = w.proxy.state.files.get('kiro-a.json')!;
     f.content = {
@@ -51,7 +48,8 @@ describe('remediation over HTTP', () => {
       expires_at: new Date(Date.now() + 7_200_000).toISOString(),
       last_refresh: new Date().toISOString(),
     };
-    await updateFor(w, 'Verified', 15_000);
+    const final = await updateFor(w, 'Verified', 15_000);
+    expect(blocksText(final)).not.toContain('refresh-404`');
     // the login URL went to the approver alone: no message in the channel or its thread carries it
     const visible = w.h.slack.calls.filter(
       (c) => c.method === 'chat.postMessage' || c.method === 'chat.update',
@@ -60,11 +58,18 @@ describe('remediation over HTTP', () => {
     const prompts = w.h.slack
       .callsTo('chat.postEphemeral')
       .filter((c) => blocksText(c).includes('login.example.com'));
-    expect(prompts.map((c) => c.args.user)).toEqual(['U0BOB']);
-    expect(String(prompts[0]?.args.text)).toContain(':key: <@U0BOB>, complete the kiro login');
+    expect(prompts.map((c) => c.args.user)).toEqual(['U0ALICE']);
+    expect(String(prompts[0]?.args.text)).toContain(':key: <@U0ALICE>, complete the kiro login');
     expect(w.h.logs()).not.toContain('login.example.com');
     expect(w.proxy.callsTo('/v0/management/get-auth-status').length).toBeGreaterThan(1);
+    // probed at request time and again at approval (same build, same plan?), then the one real login
+    expect(w.proxy.callsTo('/v0/management/kiro-auth-url').map((c) => c.query.method)).toEqual([
+      'auth-bot-probe',
+      'auth-bot-probe',
+      'aws',
+    ]);
     expect(refreshCalls()).toBe(1);
+    expect(w.h.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts)).toHaveLength(1);
   });
 
   it('fails verification when the canary fails, linking its runbook row', async () => {
@@ -162,20 +167,24 @@ approvers: { users: [U0ALICE, U0BOB, U0REQ] }
 
 describe('cooldown with the default policy', () => {
   it('lets the alternative offered after "route missing" be requested at once', async () => {
-    w = await startWorld({
-      policy: DEFAULT_COOLDOWN_POLICY,
-      proxy: { routes: { seedRefresh: false, legacyKiroRefresh: true } },
+    // a build with no refresh route and no Kiro login route: the only thing left to offer is re-enable
+    w = await startWorld({ policy: DEFAULT_COOLDOWN_POLICY, proxy: { routes: { seedRefresh: false } } });
+    w.proxy.state.files.get('kiro-a.json')!.disabled = true;
+    w.proxy.state.files.set('kiro-b.json', {
+      ...w.proxy.state.files.get('kiro-a.json')!,
+      name: 'kiro-b.json',
+      disabled: false,
     });
     const { id } = await askRefresh(w);
     await click(w, 'approve', id, 'U0ALICE');
     const offer = await threadFor(w, 'no management refresh route');
     await updateFor(w, '*Failed*');
-    const legacy = buttonsOf(offer).find((b) => b.actionId === 'offer:legacy_refresh');
-    expect(legacy?.value).toBe(id);
-    await click(w, 'offer:legacy_refresh', legacy!.value, 'U0REQ');
+    const reenable = buttonsOf(offer).find((b) => b.actionId === 'offer:reenable');
+    expect(reenable?.value).toBe(id);
+    expect(buttonsOf(offer).map((b) => b.actionId)).not.toContain('offer:legacy_refresh');
+    await click(w, 'offer:reenable', reenable!.value, 'U0REQ');
     const second = await w.h.slack.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' && !c.args.thread_ts && blocksText(c).includes('legacy Kiro route'),
+      (c) => c.method === 'chat.postMessage' && !c.args.thread_ts && blocksText(c).includes('Re-enable'),
     );
     const newId = buttonsOf(second).find((b) => b.actionId === 'approve')?.value;
     expect(newId).not.toBe(id);

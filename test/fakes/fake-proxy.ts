@@ -271,6 +271,11 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
 
     if (url.pathname === '/healthz') return send(200, { status: 'ok' });
     if (url.pathname === '/v1/chat/completions' && req.method === 'POST') return canary(req, send);
+    // the Plus-era Kiro web routes: /status answers a handler's JSON 404 for a state it never issued
+    if (url.pathname === '/v0/oauth/kiro/status' && req.method === 'GET') {
+      if (!state.routes.legacyKiroRefresh) return send(404, undefined);
+      return send(404, { error: 'session not found' });
+    }
     if (url.pathname === '/v0/oauth/kiro/refresh' && req.method === 'POST') {
       if (!state.routes.legacyKiroRefresh) return send(404, undefined);
       const kiro = [...state.files.values()].filter((f) => f.provider === 'kiro');
@@ -286,6 +291,14 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     if (!url.pathname.startsWith(`${MGMT}/`)) return send(404, '404 page not found');
 
     const route = url.pathname.slice(MGMT.length);
+    // gin: a registered route asked with a trailing slash is redirected before any middleware runs
+    if (
+      state.managementKey !== undefined &&
+      route.endsWith('/') &&
+      matchRoute(req.method ?? 'GET', route.slice(0, -1))
+    ) {
+      return send(301, undefined, { location: `${MGMT}${route.slice(0, -1)}` });
+    }
     const handler = matchRoute(req.method ?? 'GET', route);
     // no key configured: every management route is 404 with an empty body (no version header either)
     if (state.managementKey === undefined) return send(404, undefined);
@@ -479,7 +492,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
       provider === 'kiro' &&
       !['aws', 'builder-id', 'google', 'github', null].includes(url.searchParams.get('method'))
     ) {
-      return send(400, { error: 'invalid method' });
+      return send(400, { error: "invalid method, use 'aws', 'google', or 'github'" });
     }
     const stateId = `state-${provider}-${calls.length}`;
     state.logins.set(stateId, [...state.loginScript]);

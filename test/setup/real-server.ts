@@ -14,11 +14,42 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
-export const REAL_SERVER_BINARY = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../.cache/bin/cliproxyapi-server',
-);
+const BIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/bin');
+
+export const REAL_SERVER_BINARY = join(BIN_DIR, 'cliproxyapi-server');
+
+/** The real builds the contract suite runs against, each built by its own script into .cache/bin. */
+export interface RealBuild {
+  name: 'upstream' | 'plus';
+  /** What X-CPA-VERSION reports (the install scripts stamp it). */
+  version: string;
+  binary: string;
+  install: string;
+  /** A route that answers once the server listens: Plus-era builds have no /healthz. */
+  readyPath: string;
+}
+
+export const REAL_BUILDS: Record<RealBuild['name'], RealBuild> = {
+  upstream: {
+    name: 'upstream',
+    version: 'v7.2.140',
+    binary: REAL_SERVER_BINARY,
+    install: 'bash scripts/install-cliproxyapi.sh',
+    readyPath: '/healthz',
+  },
+  plus: {
+    name: 'plus',
+    version: 'v6.9.2-0',
+    binary: join(BIN_DIR, 'cliproxyapiplus-server'),
+    install: 'bash scripts/install-cliproxyapiplus.sh',
+    readyPath: '/',
+  },
+};
+
+/** Both builds, for describe.each: the same contract, parameterised by build. */
+export const BOTH_BUILDS: RealBuild[] = [REAL_BUILDS.upstream, REAL_BUILDS.plus];
 
 export interface RealServerOptions {
   /** Plaintext management key; null: no remote-management.secret-key (the management API is off). */
@@ -27,13 +58,18 @@ export interface RealServerOptions {
   clientKey?: string;
   /** Token files to write into auth-dir, by file name. Default: seedTokenFiles().files. */
   authFiles?: Record<string, Record<string, unknown>>;
-  /** The server binary; default REAL_SERVER_BINARY. */
+  /** Which real build to run; default upstream. */
+  build?: RealBuild['name'];
+  /** The server binary; default the build's. */
   binary?: string;
+  /** Extra environment for the server process (e.g. HTTPS_PROXY, SSL_CERT_FILE). */
+  env?: Record<string, string>;
   /** How long to wait for the server to answer /healthz. */
   startTimeoutMs?: number;
 }
 
 export interface RealServer {
+  build: RealBuild;
   url: string;
   port: number;
   managementKey: string | undefined;
@@ -123,10 +159,11 @@ function configYaml(
 }
 
 export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
-  const binary = options.binary ?? REAL_SERVER_BINARY;
+  const build = REAL_BUILDS[options.build ?? 'upstream'];
+  const binary = options.binary ?? build.binary;
   if (!existsSync(binary)) {
     throw new Error(
-      `The real CLIProxyAPI server is not built (${binary} is missing): run \`bash scripts/install-cliproxyapi.sh\` first.`,
+      `The real ${build.name} CLIProxyAPI server is not built (${binary} is missing): run \`${build.install}\` first.`,
     );
   }
   const managementKey =
@@ -145,6 +182,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   const child: ChildProcess = spawn(binary, ['-config', configPath, '-local-model'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   child.stdout?.on('data', (c: Buffer) => {
     output += c.toString();
@@ -174,7 +212,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
       throw new Error(`cliproxyapi-server exited (code ${exited}) before answering:\n${output.slice(-2000)}`);
     }
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}${build.readyPath}`);
       if (res.ok) break;
     } catch {
       // not listening yet
@@ -186,6 +224,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
+    build,
     url,
     port,
     managementKey,
@@ -197,4 +236,49 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
       output.split('\n').filter((line) => line.includes(`"${path}"`) || line.includes(`"${path}?`)),
     close,
   };
+}
+
+/**
+ * One real server for a describe block. A start failure (e.g. the binary is missing) is kept and thrown
+ * by every test that asks for the server: vitest reports a failing beforeAll's tests as *skipped*, and a
+ * contract suite must fail loudly instead.
+ *
+ *   const server = useRealServer({ build: 'plus' });
+ *   it('...', async () => { const s = server(); ... });
+ */
+export function useRealServer(options: RealServerOptions = {}): () => RealServer {
+  let server: RealServer | undefined;
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      server = await startRealServer(options);
+    } catch (err) {
+      failure = err;
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (server) return server;
+    throw failure instanceof Error ? failure : new Error('the real server did not start');
+  };
+}
+
+/**
+ * beforeAll whose failure (e.g. a missing server binary) fails every test of the block with its reason,
+ * instead of the "skipped" tests vitest reports after a failing beforeAll.
+ */
+export function beforeAllLoudly(setup: () => Promise<void>, timeoutMs?: number): void {
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (err) {
+      failure = err;
+    }
+  }, timeoutMs);
+  beforeEach(() => {
+    if (failure !== undefined) throw failure;
+  });
 }

@@ -1,8 +1,11 @@
-// When the seed refresh route is missing: what this build supports instead, found by probing routes
-// (never from the version string). Each alternative becomes its own approval-gated request.
+// What a build supports besides the seed refresh route, found by side-effect-free probes (never from the
+// version string, never by calling a route that changes something). Used twice: to plan a refresh before
+// asking approval (refresh-plan), and to offer alternatives when a refresh found no route to run.
+import { type KiroLoginProbe, type ProbeAnswer, probeKiroLogin } from '../../cliproxy/probes-kiro.js';
 import type { ManagementClient } from '../../cliproxy/types.js';
 import { AppError } from '../../errors.js';
 import type { CredentialState } from '../approvals/fingerprint.js';
+import { loginMethodFor, loginRouteName, loginRoutePath } from './login-routes.js';
 import { needsReenable } from './target.js';
 
 export type AlternativeKind = 'relogin' | 'legacy_refresh' | 'reenable';
@@ -14,25 +17,32 @@ export interface Alternative {
   credentials: string[]; // for reenable: which ones
 }
 
-/** Probes of what a build supports. None of them changes a credential or the config. */
-export interface RouteProbes {
-  /**
-   * True when this build can log in to `provider` through the management OAuth routes: GET /get-auth-status
-   * answers, and GET /<provider>-auth-url answers (this starts a login session on the proxy that simply
-   * times out unused; it changes no credential).
-   */
-  hasLoginRoute(provider: string): Promise<boolean>;
-  /** True when POST /v0/oauth/kiro/refresh exists. Undefined: cannot tell without calling it. */
-  hasLegacyKiroRefresh?(): Promise<boolean | undefined>;
+/** A provider's login route on this build: probed present, or known by name but not checkable. */
+export interface LoginRoute {
+  /** `<name>` of GET /v0/management/<name>-auth-url. */
+  name: string;
+  /** 'unprobed': the route cannot be checked without starting a login, so nobody checked it. */
+  answer: 'present' | 'unprobed';
+  method: string | undefined;
+  methods: string[];
 }
 
-async function answers(call: () => Promise<unknown>): Promise<boolean> {
+/** Probes of what a build supports. None of them changes a credential, the config or starts a login. */
+export interface RouteProbes {
+  /** The provider's login route, or undefined where this build has none (or no build has one). */
+  loginRoute(provider: string): Promise<LoginRoute | undefined>;
+  /** POST /v0/oauth/kiro/refresh: 'present', 'missing', or 'unknown' (could not tell without calling it). */
+  legacyKiroRefresh(): Promise<ProbeAnswer>;
+}
+
+/** Whether GET /get-auth-status answers: read-only, and where it is missing no login route can work. */
+async function hasLoginStatus(client: ManagementClient): Promise<boolean> {
   try {
-    await call();
+    await client.loginStatus(`auth-bot-probe-${Date.now().toString(36)}`);
     return true;
   } catch (err) {
     if (err instanceof AppError && err.code === 'route_missing') return false;
-    if (err instanceof AppError && err.code === 'bad_request') return true; // the route exists
+    if (err instanceof AppError && err.code === 'bad_request') return true; // a handler rejected the state
     throw err;
   }
 }
@@ -40,12 +50,47 @@ async function answers(call: () => Promise<unknown>): Promise<boolean> {
 /** Default probes over the ManagementClient. */
 export function clientProbes(client: ManagementClient): RouteProbes {
   return {
-    async hasLoginRoute(provider) {
-      if (!(await answers(() => client.loginStatus('auth-bot-probe')))) return false;
-      return answers(() => client.startLogin(provider));
+    async loginRoute(provider) {
+      const name = loginRouteName(provider);
+      if (name === undefined) return undefined;
+      // gin's trailing-slash redirect tells whether the route is registered without running it
+      const registered = client.probeManagementRoute
+        ? await client.probeManagementRoute(`${name}-auth-url`)
+        : 'unknown';
+      if (registered === 'missing') return undefined;
+      if (name === 'kiro') {
+        // kiro-auth-url rejects an unknown method before doing anything: its answer names the methods
+        const probe: KiroLoginProbe = await probeKiroLogin(client);
+        if (probe.answer === 'missing') return undefined;
+        const present = probe.answer === 'present' || registered === 'present';
+        return {
+          name,
+          answer: present ? 'present' : 'unprobed',
+          method: loginMethodFor(name, probe.methods),
+          methods: probe.methods,
+        };
+      }
+      if (registered === 'present') return { name, answer: 'present', method: undefined, methods: [] };
+      // could not tell: calling the route would start a login (and may open a callback port), so it is
+      // offered unprobed, after a read-only check that the login machinery exists
+      if (!(await hasLoginStatus(client))) return undefined;
+      return { name, answer: 'unprobed', method: undefined, methods: [] };
+    },
+    async legacyKiroRefresh() {
+      return client.probeLegacyKiroRefresh ? client.probeLegacyKiroRefresh() : 'unknown';
     },
   };
 }
+
+/** How a login route is described in a request or an offer. */
+export function describeLogin(route: LoginRoute): string {
+  const method = route.method ? `?method=${route.method}` : '';
+  const unprobed =
+    route.answer === 'unprobed' ? ' (unprobed: this route cannot be checked without starting a login)' : '';
+  return `${loginRoutePath(route.name)}${method}${unprobed}`;
+}
+
+export const LEGACY_KIRO_WORDS = 'POST /v0/oauth/kiro/refresh, which refreshes every Kiro file (kiro-*.json)';
 
 export async function findAlternatives(
   probes: RouteProbes,
@@ -53,21 +98,22 @@ export async function findAlternatives(
   states: readonly CredentialState[],
 ): Promise<Alternative[]> {
   const out: Alternative[] = [];
-  if (await probes.hasLoginRoute(provider)) {
+  const login = await probes.loginRoute(provider);
+  if (login) {
     out.push({
       kind: 'relogin',
       label: `Request re-login (${provider})`.slice(0, 75),
-      description: `re-login through GET /v0/management/${provider}-auth-url, then poll the login status`,
+      description: `re-login through ${describeLogin(login)}, then poll the login status`,
       credentials: [],
     });
   }
   if (provider === 'kiro') {
-    const legacy = probes.hasLegacyKiroRefresh ? await probes.hasLegacyKiroRefresh() : undefined;
-    if (legacy !== false) {
+    const legacy = await probes.legacyKiroRefresh();
+    if (legacy !== 'missing') {
       out.push({
         kind: 'legacy_refresh',
         label: 'Request legacy Kiro refresh',
-        description: 'POST /v0/oauth/kiro/refresh (Plus-era builds; refreshes every kiro-*.json)',
+        description: `${LEGACY_KIRO_WORDS}${legacy === 'unknown' ? ' (unprobed: the probe could not tell)' : ''}`,
         credentials: [],
       });
     }

@@ -1,6 +1,7 @@
 // The mutations themselves, over the ManagementClient: refresh (seed route), legacy Kiro refresh, re-enable.
 import type { ManagementClient } from '../../cliproxy/types.js';
 import { AppError } from '../../errors.js';
+import { explainLegacyFailure } from './legacy-failure.js';
 import type { ExecuteOutcome } from './types.js';
 
 function routeMissing(client: ManagementClient, route: string): ExecuteOutcome {
@@ -37,6 +38,8 @@ export async function executeLegacyKiroRefresh(client: ManagementClient): Promis
         summary: `This build (${client.serverVersion ?? 'unknown'}) has no legacy Kiro refresh route (POST /v0/oauth/kiro/refresh) either.`,
       };
     }
+    const legacyError = err instanceof AppError ? err.details?.legacyError : undefined;
+    if (typeof legacyError === 'string') return explainLegacyFailure(client, legacyError);
     throw err;
   }
 }

@@ -38,9 +38,21 @@ export async function executeRelogin(
   if (start.url !== undefined || start.userCode !== undefined)
     await options.onPrompt({ url: start.url, userCode: start.userCode });
   const deadline = now() + options.timeoutMs;
+  // Some builds answer {"status":"ok"} for a state they do not know (Plus-era: also once a session is
+  // forgotten), so "ok" proves a finished login only after this state was seen pending; otherwise the
+  // verification that follows has to prove it (the token must be newer).
+  let seenPending = false;
   while (now() < deadline) {
     const status = await client.loginStatus(start.state);
-    if (status.status === 'ok') return { kind: 'done', summary: `Login for ${provider} completed.` };
+    if (status.status === 'ok') {
+      return {
+        kind: 'done',
+        summary: seenPending
+          ? `Login for ${provider} completed.`
+          : `The login status answered "ok" before the bot saw this login pending: not taken as a finished login; the verification below decides.`,
+      };
+    }
+    seenPending = true;
     if (status.status === 'error') {
       return {
         kind: 'failed',

@@ -17,7 +17,13 @@ export interface TargetScope {
 export type ExecuteOutcome =
   | { kind: 'done'; summary: string }
   | { kind: 'route_missing'; summary: string; version: string | undefined }
-  | { kind: 'failed'; summary: string; runbook: string | undefined };
+  | {
+      kind: 'failed';
+      summary: string;
+      runbook: string | undefined;
+      /** The action ran and its answer already proves it did not work: reported as verification checks. */
+      checks?: Check[];
+    };
 
 export interface Check {
   name: string;

@@ -1,6 +1,7 @@
 // The approval request message, in every state of its life. Pure: request + votes in, Block Kit out.
 import type { RequestParams, RequestResult } from '../../approvals/request-data.js';
 import { paramsOf, resultOf } from '../../approvals/request-data.js';
+import { fallbackTitle } from '../../domain/actions/refresh-plan.js';
 import type { Check } from '../../domain/actions/types.js';
 import type { CredentialState } from '../../domain/approvals/fingerprint.js';
 import { STATE_EMOJI, STATE_LABELS } from '../../domain/approvals/state.js';
@@ -24,7 +25,10 @@ export const ACTION_TITLES: Record<ApprovalRequest['action'], string> = {
 const MAX_CREDENTIAL_LINES = 20;
 
 export function titleOf(request: ApprovalRequest, params: RequestParams = paramsOf(request)): string {
-  const flavour = request.action === 'refresh' && params.method === 'legacy' ? ' (legacy Kiro route)' : '';
+  // a planned refresh names what runs on builds without the seed route (every public build)
+  const planned = request.action === 'refresh' && params.fallback ? ` (or ${fallbackTitle(params)})` : '';
+  const flavour =
+    request.action === 'refresh' && params.method === 'legacy' ? ' (legacy Kiro route)' : planned;
   const subject = request.params.subject; // plugged actions (rollback)
   const what = typeof subject === 'string' ? subject : (params.credential ?? params.provider);
   return `${ACTION_TITLES[request.action]}${flavour}: ${what}`;
