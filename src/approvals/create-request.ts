@@ -39,7 +39,7 @@ function planOf(input: NewRequestInput, states: CredentialState[], credentials: 
         ? 'call POST /v0/oauth/kiro/refresh (refreshes every kiro-*.json), then verify the expiry moved and run a canary.'
         : `call POST /v0/management/auths/${input.provider}/refresh, then verify the expiry moved forward and run a canary. If this build has no such route, offer what it supports instead.`;
     case 'relogin':
-      return `start a login (GET /v0/management/${input.provider}-auth-url), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`;
+      return `start a login (GET /v0/management/${input.provider}-auth-url), send the login URL / device code to the approver alone (privately), poll until it completes, then verify and run a canary.`;
     case 'reenable':
       return `re-enable ${names || 'nothing'} (PATCH /v0/management/auth-files/status, disabled: false), then verify status active and run a canary (${states.length} credential(s) read).`;
     case 'rollback': // plugged: its plan comes from the plugin

@@ -39,7 +39,7 @@ export async function planNewRequest(
     return {
       ...NONE,
       login,
-      plan: `start a login (${describeLogin(login)}), post the login URL / device code in the thread for the approver, poll until it completes, then verify and run a canary.`,
+      plan: `start a login (${describeLogin(login)}), send the login URL / device code to the approver alone (privately), poll until it completes, then verify and run a canary.`,
     };
   }
   if (input.action !== 'refresh' || (input.method !== undefined && input.method !== 'seed')) return NONE;

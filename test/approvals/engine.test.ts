@@ -222,7 +222,13 @@ describe('the approval engine', () => {
     await approve(id, 'U0ALICE');
     await w.engine.drain();
     expect(w.client.count('startLogin kiro aws')).toBe(1);
-    expect(w.messenger.texts('thread').join('\n')).toContain('https://login.example/authorize');
+    // the login link goes to the approver alone, never into the thread
+    expect(w.messenger.texts('thread').join('\n')).not.toContain('https://login.example/authorize');
+    expect(w.messenger.texts('thread').join('\n')).toContain('sent privately to <@U0ALICE>');
+    const prompt = w.messenger.sent.find(
+      (m) => m.kind === 'ephemeral' && m.message.text.includes('login.example'),
+    );
+    expect(prompt?.user).toBe('U0ALICE');
     expect((await w.store.getRequest(id))?.state).toBe('verified');
   });
 

@@ -46,7 +46,7 @@ export function describePlan(provider: string, plan: RefreshPlan): string {
     return `${seed}; where that route is missing (no public build has it), call ${LEGACY_KIRO_WORDS} (${found}); ${verify}`;
   }
   if (plan.fallback === 'relogin' && plan.login) {
-    return `${seed}; where that route is missing (no public build has it), log in again through ${describeLogin(plan.login)}: the approver gets the login URL / device code in this thread, and the bot polls until it completes; ${verify}`;
+    return `${seed}; where that route is missing (no public build has it), log in again through ${describeLogin(plan.login)}: the approver alone is sent the login URL / device code (privately), and the bot polls until it completes; ${verify}`;
   }
   return `${seed}, ${verify} This build offers no other refresh or login route for ${provider}: if it has no such route, the bot offers what it supports instead.`;
 }
