@@ -10,6 +10,8 @@ const state = {
   names: new Map(),
   openThread: null,
   source: null,
+  /** Until when new messages scroll the list down even if the reader scrolled up (after sending). */
+  stickUntil: 0,
 };
 
 const isReply = (m) => m.threadTs !== null && m.threadTs !== m.ts;
@@ -134,7 +136,7 @@ function nearBottom(list) {
 
 function renderChannel() {
   const list = $('messages');
-  const stick = nearBottom(list);
+  const stick = nearBottom(list) || Date.now() < state.stickUntil;
   const top = [...state.messages.values()].filter((m) => !isReply(m)).sort(byTs);
   reconcile(
     list,
@@ -182,6 +184,7 @@ function connect() {
     $('channel-name').textContent = `# ${data.channel.name}`;
     fillPicker(data.users);
     $('live').textContent = 'live';
+    state.stickUntil = Date.now() + 1000;
     render();
   });
   source.addEventListener('upsert', (e) => {
@@ -228,6 +231,7 @@ $('composer-form').addEventListener('submit', async (e) => {
   if (!text) return;
   try {
     showError('');
+    state.stickUntil = Date.now() + 5000;
     await post('/local/command', { text });
     input.value = '';
   } catch (err) {

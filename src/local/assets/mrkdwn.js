@@ -9,6 +9,33 @@ export function decodeEntities(text) {
   return text.replace(/&(lt|gt|amp);/g, (m) => ENTITIES[m]);
 }
 
+// The emoji the bot uses, as Slack shows them; other :names: stay as written.
+const EMOJI = {
+  x: '❌',
+  white_check_mark: '✅',
+  warning: '⚠️',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  red_circle: '🔴',
+  large_green_circle: '🟢',
+  white_circle: '⚪',
+  double_vertical_bar: '⏸️',
+  gear: '⚙️',
+  alarm_clock: '⏰',
+  rotating_light: '🚨',
+  mag: '🔍',
+  key: '🔑',
+  information_source: 'ℹ️',
+  hourglass_flowing_sand: '⏳',
+  grey_question: '❔',
+  ballot_box_with_check: '☑️',
+};
+
+/** Replaces known :emoji: names with the character. */
+export function emojify(text) {
+  return text.replace(/:([a-z0-9_+-]+):/g, (m, name) => (Object.hasOwn(EMOJI, name) ? EMOJI[name] : m));
+}
+
 const SPECIAL = { channel: '@channel', here: '@here', everyone: '@everyone' };
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
 
@@ -41,12 +68,12 @@ export function parseInline(text) {
   while (rest.length > 0) {
     const m = INLINE.exec(rest);
     if (!m) {
-      nodes.push({ type: 'text', text: decodeEntities(rest) });
+      nodes.push({ type: 'text', text: emojify(decodeEntities(rest)) });
       break;
     }
     const prefix = m[3] ?? m[5] ?? m[7] ?? '';
     const before = rest.slice(0, m.index) + prefix;
-    if (before) nodes.push({ type: 'text', text: decodeEntities(before) });
+    if (before) nodes.push({ type: 'text', text: emojify(decodeEntities(before)) });
     if (m[1] !== undefined) nodes.push({ type: 'code', text: decodeEntities(m[1]) });
     else if (m[2] !== undefined) nodes.push(angle(m[2]));
     else if (m[4] !== undefined) nodes.push({ type: 'bold', children: parseInline(m[4]) });
