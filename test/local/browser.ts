@@ -36,11 +36,11 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Writes test-output/local-mode/NAME.png, after scrolling the message with data-ts `ts` into view. */
-export async function screenshot(page: Page, name: string, ts?: string): Promise<string> {
+export async function screenshot(page: Page, name: string, ts?: string, fullPage = true): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   if (ts) await page.$eval(`#messages [data-ts="${ts}"]`, (m) => m.scrollIntoView({ block: 'end' }));
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 

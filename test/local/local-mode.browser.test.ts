@@ -130,7 +130,7 @@ describe('local mode in Chromium', () => {
     expect(reached).not.toBe('');
   });
 
-  it('is readable at 375 px wide and in dark mode', async () => {
+  it('is readable at 375 px wide and in dark mode, the thread covering the channel', async () => {
     await page.setViewport({ width: 375, height: 800 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     const overflow = await page.evaluate(() => {
@@ -142,9 +142,12 @@ describe('local mode in Chromium', () => {
       return d.documentElement.scrollWidth - d.documentElement.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '06-mobile-dark');
+    await screenshot(page, '06-mobile-dark-thread', undefined, false);
+    await page.click('#thread-close');
+    await page.waitForSelector('[data-testid="thread"]', { hidden: true });
+    await screenshot(page, '07-mobile-dark-channel', undefined, false);
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
-    await screenshot(page, '07-mobile-light');
+    await screenshot(page, '08-mobile-light-channel', undefined, false);
     await page.setViewport({ width: 1280, height: 900 });
   });
 
