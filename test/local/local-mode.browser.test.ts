@@ -115,6 +115,113 @@ describe('local mode in Chromium', () => {
     await screenshot(page, '05-escaping', typed);
   });
 
+  it('renders every Block Kit block and element the bot sends, and shows unknown ones as such', async () => {
+    // the page's own module, loaded by the page (a string, so the test runner leaves the import alone)
+    const blocksModule = await page.evaluateHandle('import("/assets/blocks.js")');
+    const rendered = await page.evaluate(async (mod) => {
+      const g = globalThis as unknown as {
+        document: {
+          createElement(tag: string): { id: string; append(n: unknown): void; innerHTML: string };
+          getElementById(id: string): { append(n: unknown): void; scrollIntoView(): void } | null;
+        };
+      };
+      const { renderBlocks } = mod as { renderBlocks: (...args: unknown[]) => unknown };
+      const clicks: unknown[] = [];
+      const blocks = [
+        { type: 'header', text: { type: 'plain_text', text: 'Header <b>x</b>' } },
+        {
+          type: 'section',
+          block_id: 's1',
+          text: { type: 'mrkdwn', text: '*Section* with <@U0LOCALBOB> and <!channel>' },
+          fields: [
+            { type: 'mrkdwn', text: '*Field one*\nvalue' },
+            { type: 'plain_text', text: 'Field *two*' },
+          ],
+          accessory: {
+            type: 'static_select',
+            action_id: 'pick',
+            placeholder: { type: 'plain_text', text: 'Pick a credential' },
+            options: [{ text: { type: 'plain_text', text: 'kiro-a.json' }, value: 'kiro-a.json' }],
+          },
+        },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: '_context_ `code`' }] },
+        { type: 'divider' },
+        {
+          type: 'actions',
+          block_id: 'a1',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'ok',
+              text: { type: 'plain_text', text: 'Approve' },
+              style: 'primary',
+            },
+            { type: 'button', action_id: 'no', text: { type: 'plain_text', text: 'Deny' }, style: 'danger' },
+            { type: 'overflow', action_id: 'more', options: [] },
+          ],
+        },
+        { type: 'rich_text', elements: [] },
+      ];
+      const node = renderBlocks(g.document, blocks, {
+        names: new Map([['U0LOCALBOB', 'bob']]),
+        onAction: (a: unknown) => clicks.push(a),
+      });
+      const holder = g.document.createElement('li');
+      holder.id = 'render-check';
+      holder.append(node);
+      g.document.getElementById('messages')?.append(holder);
+      g.document.getElementById('render-check')?.scrollIntoView();
+      const q = (sel: string) =>
+        (
+          node as {
+            querySelector(s: string): { textContent: string; className: string; click(): void } | null;
+          }
+        ).querySelector(sel);
+      q('.btn-primary')?.click();
+      return {
+        header: q('h3.block-header')?.textContent,
+        bold: q('.section-body strong')?.textContent,
+        mention: q('.mention-user')?.textContent,
+        channel: q('.mention-special')?.textContent,
+        fields: (node as { querySelectorAll(s: string): { length: number } }).querySelectorAll(
+          '.section-fields > *',
+        ).length,
+        select: q('.section-accessory select')?.textContent,
+        context: q('.block-context em')?.textContent,
+        divider: !!q('hr.block-divider'),
+        primary: q('.btn-primary')?.textContent,
+        danger: q('.btn-danger')?.textContent,
+        unknownElement: q('.block-actions .unknown')?.textContent,
+        unknownBlock: q('[data-block-type="rich_text"]')?.textContent,
+        html: (holder as { innerHTML: string }).innerHTML,
+        clicks,
+      };
+    }, blocksModule);
+    expect(rendered.header).toBe('Header <b>x</b>');
+    expect(rendered.bold).toBe('Section');
+    expect(rendered.mention).toBe('@bob');
+    expect(rendered.channel).toBe('@channel');
+    expect(rendered.fields).toBe(2);
+    expect(rendered.select).toContain('Pick a credential');
+    expect(rendered.select).toContain('kiro-a.json');
+    expect(rendered.context).toBe('context');
+    expect(rendered.divider).toBe(true);
+    expect(rendered.primary).toBe('Approve');
+    expect(rendered.danger).toBe('Deny');
+    expect(rendered.unknownElement).toBe('Unsupported element type: overflow');
+    expect(rendered.unknownBlock).toBe('Unsupported block type: rich_text');
+    expect(rendered.html).not.toContain('<b>');
+    expect(rendered.clicks).toEqual([{ blockId: 'a1', actionId: 'ok' }]);
+    await screenshot(page, '06-block-kit-rendering');
+    await page.evaluate(() => {
+      (
+        globalThis as unknown as { document: { getElementById(id: string): { remove(): void } | null } }
+      ).document
+        .getElementById('render-check')
+        ?.remove();
+    });
+  });
+
   it('is keyboard usable: Tab from the composer reaches a message button', async () => {
     await page.focus('[data-testid="composer"]');
     let reached = '';
@@ -142,12 +249,12 @@ describe('local mode in Chromium', () => {
       return d.documentElement.scrollWidth - d.documentElement.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '06-mobile-dark-thread', undefined, false);
+    await screenshot(page, '07-mobile-dark-thread', undefined, false);
     await page.click('#thread-close');
     await page.waitForSelector('[data-testid="thread"]', { hidden: true });
-    await screenshot(page, '07-mobile-dark-channel', undefined, false);
+    await screenshot(page, '08-mobile-dark-channel', undefined, false);
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
-    await screenshot(page, '08-mobile-light-channel', undefined, false);
+    await screenshot(page, '09-mobile-light-channel', undefined, false);
     await page.setViewport({ width: 1280, height: 900 });
   });
 
