@@ -16,7 +16,8 @@ const state = {
 
 const isReply = (m) => m.threadTs !== null && m.threadTs !== m.ts;
 const repliesOf = (ts) => [...state.messages.values()].filter((m) => isReply(m) && m.threadTs === ts);
-const byTs = (a, b) => Number(a.ts) - Number(b.ts);
+// Slack ts strings ("seconds.micro", fixed width here) order as strings; as numbers they can lose digits
+const byTs = (a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);
 
 function showError(text) {
   $('form-error').textContent = text;
