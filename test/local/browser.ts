@@ -14,6 +14,7 @@ interface PageElement {
   querySelectorAll(selector: string): Iterable<PageElement>;
 }
 declare const document: {
+  body: PageElement;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement>;
   getElementById(id: string): PageElement | null;
@@ -52,7 +53,7 @@ export interface MessageQuery {
 }
 
 /** Waits for a [data-testid="message"] whose text contains `text`; returns its data-ts. */
-export async function waitForMessage(page: Page, q: MessageQuery, timeout = 15_000): Promise<string> {
+export async function waitForMessage(page: Page, q: MessageQuery, timeout = 30_000): Promise<string> {
   const handle = await page.waitForFunction(
     (query: MessageQuery) => {
       const scope = query.inThread ? document.querySelector('[data-testid="thread"]') : document;
@@ -97,6 +98,7 @@ export async function switchUser(page: Page, user: string): Promise<void> {
   await page.waitForFunction(
     (u: string) =>
       document.querySelector('select[data-testid="user-picker"]')?.value === u &&
+      document.body.dataset.user === u &&
       document.getElementById('live')?.textContent === 'live',
     {},
     user,

@@ -50,7 +50,8 @@ afterAll(async () => {
 const messageTexts = (p: Page) =>
   p.evaluate(() => [...document.querySelectorAll('[data-testid="message"]')].map((m) => m.textContent ?? ''));
 
-describe('local mode in Chromium', () => {
+// a shared CI machine can be slow: each step may take up to a minute
+describe('local mode in Chromium', { timeout: 60_000 }, () => {
   it('shows the banner and answers /auth-why 401 with the repeated-401 row', async () => {
     const banner = await page.$eval('[data-testid="banner"]', (b) => b.textContent);
     expect(banner).toBe('LOCAL MODE — not connected to Slack');

@@ -176,6 +176,8 @@ function connect() {
   state.source?.close();
   state.messages.clear();
   cache.clear();
+  $('live').textContent = 'connecting…';
+  delete document.body.dataset.user;
   const source = new EventSource(`/local/events?user=${encodeURIComponent(state.user)}`);
   state.source = source;
   source.addEventListener('reset', (e) => {
@@ -185,6 +187,8 @@ function connect() {
     $('channel-name').textContent = `# ${data.channel.name}`;
     fillPicker(data.users);
     $('live').textContent = 'live';
+    // which user the shown messages are for (the stream's reset says so)
+    document.body.dataset.user = data.user;
     state.stickUntil = Date.now() + 1000;
     render();
   });
