@@ -72,11 +72,15 @@ export function createPageApi(deps: PageApiDeps) {
     if (body === '') return;
     let args: Args = { text: body };
     if (reply.contentType.includes('json')) {
+      let parsed: unknown;
       try {
-        args = JSON.parse(body) as Args;
+        parsed = JSON.parse(body);
       } catch {
-        return void notice(user.id, 'The app answered with a body Slack could not read.');
+        parsed = undefined;
       }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        return void notice(user.id, 'The app answered with a body Slack could not read.');
+      args = parsed as Args;
     }
     const content = checkContent(args);
     if ('error' in content)
