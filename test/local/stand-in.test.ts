@@ -11,6 +11,8 @@ import { type StandIn, startStandIn } from '../../src/local/stand-in.js';
 let standIn: StandIn;
 let fakeApp: Server;
 const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+/** What the fake app answers next (an ack with or without a body, or an error status). */
+let nextReply: { status: number; type?: string; body?: string } = { status: 200 };
 
 beforeAll(async () => {
   standIn = await startStandIn({ port: 0 });
@@ -21,7 +23,9 @@ beforeAll(async () => {
     });
     req.on('end', () => {
       received.push({ headers: req.headers, body });
-      res.writeHead(200).end();
+      const reply = nextReply;
+      nextReply = { status: 200 };
+      res.writeHead(reply.status, reply.type ? { 'content-type': reply.type } : {}).end(reply.body ?? '');
     });
   });
   fakeApp.listen(0, '127.0.0.1');
@@ -252,5 +256,57 @@ describe('clicks become signed block_actions payloads', () => {
     expect(payload.container.is_ephemeral).toBe(true);
     expect(payload.message).toBeUndefined();
     expect((await clickAs('U0LOCALBOB', String(eph.message_ts), 'b', 'go')).status).toBe(404);
+  });
+});
+
+describe('slash commands from the page', () => {
+  const command = (text: string, user = 'U0LOCALYOU') =>
+    fetch(`${standIn.url}/local/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user, text }),
+    });
+  const last = () => standIn.channel.visibleTo('U0LOCALYOU').at(-1);
+
+  it('sends the command form fields Slack sends, signed, with a response_url on the page', async () => {
+    received.length = 0;
+    expect((await command('/auth-why  refresh 401 ')).status).toBe(200);
+    const fields = new URLSearchParams(received[0]?.body);
+    expect(Object.fromEntries(fields)).toMatchObject({
+      command: '/auth-why',
+      text: 'refresh 401',
+      user_id: 'U0LOCALYOU',
+      user_name: 'you',
+      channel_id: 'C0LOCAL',
+      team_id: 'T0LOCAL',
+    });
+    expect(fields.get('response_url')).toMatch(new RegExp(`^${standIn.url}/response/[A-Za-z0-9_-]{20,}$`));
+  });
+
+  it('shows an ack body like Slack: in_channel for everyone, otherwise to the user only', async () => {
+    nextReply = {
+      status: 200,
+      type: 'application/json',
+      body: JSON.stringify({ response_type: 'in_channel', text: 'for all' }),
+    };
+    await command('/auth-why x');
+    expect(last()).toMatchObject({ text: 'for all', bot: true });
+    expect(last()?.ephemeralTo).toBeUndefined();
+    nextReply = { status: 200, type: 'text/plain', body: 'just you' };
+    await command('/auth-why x');
+    expect(last()).toMatchObject({ text: 'just you', ephemeralTo: 'U0LOCALYOU' });
+    nextReply = { status: 200, type: 'application/json', body: 'null' };
+    await command('/auth-why x');
+    expect(last()?.text).toContain('could not read');
+  });
+
+  it('says the command failed when the app does not ack, and refuses unknown commands', async () => {
+    nextReply = { status: 500 };
+    await command('/auth-why x');
+    expect(last()?.text).toBe('/auth-why failed with the error "dispatch_failed"');
+    received.length = 0;
+    await command('/auth-nope x');
+    expect(received).toHaveLength(0);
+    expect(last()?.text).toContain('/auth-nope is not a valid command');
   });
 });
