@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type ZodType, z } from 'zod';
+import { escapeMrkdwn } from '../slack/views/limits.js';
 import { loadAssets, sendAsset } from './assets.js';
 import { LocalChannel } from './channel.js';
 import { LOCAL_CHANNEL } from './directory.js';
@@ -80,6 +81,17 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
     sendJson(res, answer.status, answer.body);
   };
 
+  /** A message Slack would refuse is not silently missing from the page: Slackbot says what was refused. */
+  const showRefusal = (what: string, answer: Record<string, unknown>) => {
+    const problems = Array.isArray(answer.errors) ? ` (${answer.errors.slice(0, 3).join('; ')})` : '';
+    channel.post({
+      author: 'USLACKBOT',
+      bot: false,
+      blocks: [],
+      text: `Slack refused the bot's ${what}: \`${String(answer.error)}\`${escapeMrkdwn(problems)}`,
+    });
+  };
+
   const forwardHealth = async (path: string, res: ServerResponse) => {
     if (!bot) return sendJson(res, 503, { ok: false, error: 'bot_not_ready' });
     const upstream = await fetch(`${bot.url}${path}`, { signal: AbortSignal.timeout(10_000) });
@@ -106,6 +118,7 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
       const args = parseApiArgs((await readBody(req, API_BODY_LIMIT)).toString('utf8'), contentType);
       if (!args) return sendJson(res, 400, { ok: false, error: 'invalid_json' });
       const answer = responseUrls.post(path.slice('/response/'.length), args);
+      if (answer.status !== 200) showRefusal('a response_url post', answer.body);
       return sendJson(res, answer.status, answer.body);
     }
     if (path.startsWith('/api/')) {
@@ -117,7 +130,12 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
         : typeof args.token === 'string'
           ? args.token
           : undefined;
-      return sendJson(res, 200, webApi.call(path.slice('/api/'.length), args, token));
+      const method = path.slice('/api/'.length);
+      const answer = webApi.call(method, args, token);
+      // only the bot's own calls (right token) are shown; anything else on this machine is just refused
+      const fromBot = answer.ok || (answer.error !== 'not_authed' && answer.error !== 'invalid_auth');
+      if (!answer.ok && fromBot && method.startsWith('chat.')) showRefusal(method, answer);
+      return sendJson(res, 200, answer);
     }
     sendJson(res, 404, { ok: false, error: 'not_found' });
   };

@@ -58,6 +58,11 @@ describe('the stand-in Web API', () => {
     expect(await api('auth.test', {})).toMatchObject({ ok: true, user_id: 'U0LOCALBOT' });
     expect(await api('auth.test', {}, null)).toMatchObject({ ok: false, error: 'not_authed' });
     expect(await api('auth.test', {}, 'xoxb-wrong')).toMatchObject({ ok: false, error: 'invalid_auth' });
+    const before = standIn.channel.visibleTo('U0LOCALYOU').length;
+    expect(await api('chat.postMessage', { channel, text: 'spam' }, 'xoxb-wrong')).toMatchObject({
+      error: 'invalid_auth',
+    });
+    expect(standIn.channel.visibleTo('U0LOCALYOU')).toHaveLength(before); // nothing posted, no notice
   });
 
   it('answers unknown methods with unknown_method', async () => {
@@ -76,6 +81,11 @@ describe('the stand-in Web API', () => {
     });
     expect(tooLongHeader).toMatchObject({ ok: false, error: 'invalid_blocks' });
     expect(JSON.stringify(tooLongHeader.errors)).toContain('header');
+    // the page shows that Slack refused it, so the missing message does not go unnoticed
+    const notice = standIn.channel.visibleTo('U0LOCALALICE').at(-1);
+    expect(notice).toMatchObject({ author: 'USLACKBOT' });
+    expect(notice?.text).toContain("Slack refused the bot's chat.postMessage: `invalid_blocks`");
+    expect(notice?.text).toContain('header text 151');
     const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
     expect(await api('chat.postMessage', { channel, text: 'x', blocks: tooMany })).toMatchObject({
       error: 'invalid_blocks',
