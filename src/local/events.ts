@@ -8,7 +8,6 @@ import { sendJson } from './http-util.js';
 
 const MAX_STREAMS = 32;
 const HEARTBEAT_MS = 15_000;
-let open = 0;
 
 export interface MessageView {
   ts: string;
@@ -42,22 +41,35 @@ export function viewOf(m: LocalMessage): MessageView {
   };
 }
 
-export function openEventStream(
+/** Opens event streams on one channel; at most MAX_STREAMS at once (each holds a connection). */
+export function createEventStreams(channel: LocalChannel) {
+  let open = 0;
+  return (req: IncomingMessage, res: ServerResponse, userId: string | null): void => {
+    const opened = openEventStream(req, res, channel, userId, open >= MAX_STREAMS);
+    if (!opened) return;
+    open += 1;
+    req.on('close', () => {
+      open -= 1;
+    });
+  };
+}
+
+function openEventStream(
   req: IncomingMessage,
   res: ServerResponse,
   channel: LocalChannel,
   userId: string | null,
-): void {
+  full: boolean,
+): boolean {
   const user = findUser(userId);
   if (!user) {
     sendJson(res, 400, { ok: false, error: 'unknown_user' });
-    return;
+    return false;
   }
-  if (open >= MAX_STREAMS) {
+  if (full) {
     sendJson(res, 503, { ok: false, error: 'too_many_streams' });
-    return;
+    return false;
   }
-  open += 1;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -78,8 +90,8 @@ export function openEventStream(
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   req.on('close', () => {
-    open -= 1;
     clearInterval(heartbeat);
     unsubscribe();
   });
+  return true;
 }

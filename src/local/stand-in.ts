@@ -12,7 +12,7 @@ import { escapeMrkdwn } from '../slack/views/limits.js';
 import { loadAssets, sendAsset } from './assets.js';
 import { LocalChannel } from './channel.js';
 import { LOCAL_CHANNEL } from './directory.js';
-import { openEventStream } from './events.js';
+import { createEventStreams } from './events.js';
 import { BodyTooLarge, hostAllowed, originAllowed, parseApiArgs, readBody, sendJson } from './http-util.js';
 import { actionInput, commandInput, createPageApi } from './page-api.js';
 import { ResponseUrls } from './response-urls.js';
@@ -44,6 +44,7 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
   const responseUrls = new ResponseUrls(channel);
   const webApi = createWebApi(channel, botToken);
   const assets = await loadAssets();
+  const openEventStream = createEventStreams(channel);
   let bot: { url: string; commands: readonly string[]; logger: Logger; link: BotLink } | undefined;
   let port = 0;
   const baseUrl = () => `http://127.0.0.1:${port}`;
@@ -105,7 +106,7 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
     const path = url.pathname;
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (HEALTH_PATHS.has(path)) return forwardHealth(path, res);
-      if (path === '/local/events') return openEventStream(req, res, channel, url.searchParams.get('user'));
+      if (path === '/local/events') return openEventStream(req, res, url.searchParams.get('user'));
       return sendAsset(res, assets, path);
     }
     if (req.method !== 'POST')

@@ -320,3 +320,30 @@ describe('slash commands from the page', () => {
     expect(last()?.text).toContain('/auth-nope is not a valid command');
   });
 });
+
+describe('live event streams', () => {
+  it('starts with what the user may see, and holds at most 32 streams at once', async () => {
+    const controllers: AbortController[] = [];
+    const open = async () => {
+      const c = new AbortController();
+      controllers.push(c);
+      return fetch(`${standIn.url}/local/events?user=U0LOCALBOB`, { signal: c.signal });
+    };
+    const first = await open();
+    expect(first.headers.get('content-type')).toContain('text/event-stream');
+    const reader = first.body?.getReader();
+    let chunk = '';
+    while (!chunk.includes('\n\n')) chunk += new TextDecoder().decode((await reader?.read())?.value);
+    expect(chunk.startsWith('event: reset\ndata: {')).toBe(true);
+    expect(chunk).not.toContain('only you'); // You's ephemeral message (posted above) is not Bob's
+    for (let i = 1; i < 32; i += 1) expect((await open()).status).toBe(200);
+    const refused = await open();
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ error: 'too_many_streams' });
+    for (const c of controllers) c.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await open();
+    expect(again.status).toBe(200);
+    controllers.at(-1)?.abort();
+  });
+});
