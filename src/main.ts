@@ -16,6 +16,8 @@ import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { proxyReadiness } from './http/readiness.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
+import { localBotConfig } from './local/mode.js';
+import { LOCAL_BANNER, startStandIn } from './local/stand-in.js';
 import { createLogger } from './logger.js';
 import { registerCheckAction } from './slack/actions/check.js';
 import { registerWhyShareAction } from './slack/actions/why-share.js';
@@ -270,5 +272,24 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
   };
 }
+
+// --- local mode: the same bot, with Slack replaced by the stand-in of src/local on 127.0.0.1:PORT ---
+export async function startLocalBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const standIn = await startStandIn({ port: config.http.port });
+  try {
+    const bot = await startBot(localBotConfig(config, standIn), options);
+    standIn.connect(bot);
+    bot.logger.warn({ url: standIn.url }, `${LOCAL_BANNER}. Open ${standIn.url}/ in a browser.`);
+    const stop = async () => {
+      await bot.stop();
+      await standIn.close();
+    };
+    return { ...bot, url: standIn.url, stop };
+  } catch (err) {
+    await standIn.close();
+    throw err;
+  }
+}
+// --- end local mode ---
 
 export { SECRET_VARIABLES };

@@ -1,7 +1,8 @@
 // `auth-bot serve` (npm start): runs the Slack bot until SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from '../config.js';
 import { describeError, formatError } from '../errors.js';
-import { startBot } from '../main.js';
+import { wantsLocalMode } from '../local/mode.js';
+import { startBot, startLocalBot } from '../main.js';
 import { type CliCommand, EXIT, writeLine } from './types.js';
 
 const SETUP_HELP = `To create the Slack app:
@@ -16,20 +17,28 @@ See README.md, "Creating the Slack app".`;
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the Slack bot (HTTP mode, or Socket Mode when SLACK_APP_TOKEN is set)',
-  usage: `Usage: auth-bot serve
+  summary:
+    'run the Slack bot (HTTP mode, Socket Mode when SLACK_APP_TOKEN is set, local mode with no Slack settings)',
+  usage: `Usage: auth-bot serve [--local]
 
 Runs the bot until SIGTERM or SIGINT. Configuration comes from the environment (see README.md).
+With none of SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_SIGNING_SECRET set (or with --local), it starts
+in local mode: no Slack workspace, a page at http://127.0.0.1:PORT/ that shows a channel with the bot.
 
 ${SETUP_HELP}`,
   async run(args, ctx) {
-    if (args.length > 0) {
-      writeLine(ctx.stderr, `auth-bot serve: unexpected argument "${args[0]}"\n`);
+    const unexpected = args.find((a) => a !== '--local');
+    if (unexpected !== undefined) {
+      writeLine(ctx.stderr, `auth-bot serve: unexpected argument "${unexpected}"\n`);
       return EXIT.usage;
     }
     let bot: Awaited<ReturnType<typeof startBot>>;
     try {
-      bot = await startBot(loadConfig(ctx.env));
+      const config = loadConfig(ctx.env);
+      if (wantsLocalMode(config, args.includes('--local'))) {
+        bot = await startLocalBot(config);
+        writeLine(ctx.stderr, `LOCAL MODE — not connected to Slack. Open ${bot.url}/ in a browser.`);
+      } else bot = await startBot(config);
     } catch (err) {
       if (err instanceof ConfigError) {
         writeLine(ctx.stderr, `auth-bot cannot start. ${err.message}\n\n${SETUP_HELP}`);

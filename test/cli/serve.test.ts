@@ -46,8 +46,8 @@ afterAll(async () => {
 });
 
 describe('npm start / auth-bot serve', () => {
-  it('names the missing Slack settings, explains the manifest and exits 2 without a stack trace', async () => {
-    const r = await run('npm', ['start'], baseEnv);
+  it('with some but not all Slack settings, names the missing ones, explains the manifest and exits 2 without a stack trace', async () => {
+    const r = await run('npm', ['start'], { ...baseEnv, SLACK_SIGNING_SECRET: 'secret', PORT: '0' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN');
     expect(r.stderr).toContain('SLACK_SIGNING_SECRET');
