@@ -65,7 +65,7 @@ describe('evaluatePoll', () => {
     const [step] = run([good(...many)]);
     expect(step?.effects).toHaveLength(1);
     expect(step?.effects[0]).toMatchObject({ kind: 'fire', condition: 'expired' });
-    expect((step?.effects[0] as { keys: string[] }).keys).toHaveLength(20);
+    expect((step?.effects[0] as { keys: string[] } | undefined)?.keys).toHaveLength(20);
     const few = Array.from({ length: 5 }, (_, i) => obs('expired', `kiro-${i}.json`));
     expect(run([good(...few)])[0]?.effects).toHaveLength(5);
   });
