@@ -23,6 +23,8 @@ const authFileItem = z.looseObject({
   last_refresh: z.unknown().optional(),
   next_retry_after: z.unknown().optional(),
   auth_index: optionalText,
+  modtime: z.unknown().optional(),
+  size: z.number().nullish(),
 });
 
 export const authFilesResponse = z
@@ -42,6 +44,8 @@ export const authFilesResponse = z
       lastRefresh: toRfc3339(f.last_refresh),
       nextRetryAfter: toRfc3339(f.next_retry_after),
       authIndex: f.auth_index,
+      modtime: toRfc3339(f.modtime),
+      size: f.size ?? undefined,
     })),
   );
 

@@ -16,6 +16,9 @@ export interface AuthFile {
   lastRefresh: string | undefined; // RFC 3339 UTC
   nextRetryAfter: string | undefined;
   authIndex: string | undefined;
+  /** When the auth file last changed on disk, and its size: the watch re-reads a file only when these move. */
+  modtime?: string | undefined;
+  size?: number | undefined;
 }
 
 /** A token file reduced at once to non-secret facts. Token values never leave the client. */

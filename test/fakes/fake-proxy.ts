@@ -366,6 +366,9 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     return send(200, { ok: true, changed: ['config'] });
   }
 
+  // when each file was last written (put), as the real server reports `modtime`
+  const modtimes = new Map<string, number>([...state.files.keys()].map((name) => [name, Date.now()]));
+
   function listFiles(): Record<string, unknown>[] {
     return [...state.files.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -384,6 +387,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         runtime_only: f.runtimeOnly ?? false,
         source: f.runtimeOnly ? 'memory' : 'file',
         size: JSON.stringify(f.content).length,
+        modtime: new Date(modtimes.get(f.name) ?? 0).toISOString(),
         ...(f.lastRefresh ? { last_refresh: f.lastRefresh } : {}),
       }));
   }
@@ -454,6 +458,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     const expiry = new Date(now() + 3_600_000).toISOString();
     const key = ['expires_at', 'expired', 'expiry'].find((k) => k in f.content) ?? 'expires_at';
     f.content = { ...f.content, [key]: expiry, last_refresh: at };
+    modtimes.set(f.name, Math.max(Date.now(), (modtimes.get(f.name) ?? 0) + 1));
     f.lastRefresh = at;
     f.status = 'active';
     f.statusMessage = '';
@@ -498,6 +503,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     setFault,
     putFile: (file) => {
       state.files.set(file.name, file);
+      modtimes.set(file.name, Math.max(Date.now(), (modtimes.get(file.name) ?? 0) + 1));
     },
     close: async () => {
       if (fault.kind !== 'down') await closeServer(server, sockets);
