@@ -21,6 +21,7 @@ import {
   putSqliteSnapshot,
   sqliteKeyCheckIo,
 } from './sqlite-snapshots.js';
+import { sqliteWatchStore } from './sqlite-watch.js';
 import type {
   ActionName,
   ApprovalRequest,
@@ -33,6 +34,7 @@ import type {
   TransitionPatch,
   Vote,
 } from './types.js';
+import { guardWatchStore, type WatchStore } from './watch-types.js';
 
 export interface SqliteStoreOptions {
   snapshotKey?: Buffer | undefined;
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly key: Buffer | undefined;
   private readonly logger: Logger | undefined;
   private closed = false;
+  readonly watch: WatchStore;
 
   /** Opens (creating if needed) the database; call migrate() before use, or use openStore(). */
   constructor(databaseUrl: string, options: SqliteStoreOptions = {}) {
@@ -58,6 +61,13 @@ export class SqliteStore implements Store {
     this.path = opened.path;
     this.key = options.snapshotKey;
     this.logger = options.logger;
+    this.watch = guardWatchStore(sqliteWatchStore(this.db), async (operation, fn) => {
+      try {
+        return await fn();
+      } catch (err) {
+        throw storeFailure(operation, err);
+      }
+    });
   }
 
   private async run<T>(operation: string, fn: () => T): Promise<T> {

@@ -8,6 +8,7 @@ export { newRequest, newSnapshot, T0 } from './fixtures.js';
 import { coordinationContract } from './contract-coordination.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
+import { watchContract } from './contract-watch.js';
 
 export interface StoreHarness {
   /** The URL of a fresh, empty database (nothing migrated yet). */
@@ -44,4 +45,5 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
   requestContract(name, ctx);
   coordinationContract(name, ctx);
   snapshotContract(name, ctx);
+  watchContract(name, ctx);
 }
