@@ -19,13 +19,20 @@ describe('auth-bot watch --once', () => {
     proxy = await startFakeProxy({
       files: [
         claudeFile({ expired: '2020-01-01T00:00:00Z' }).file,
-        { ...kiroIdcFile({ name: 'kiro-soon.json' }).file, content: { ...kiroIdcFile().file.content, expires_at: soon } },
+        {
+          ...kiroIdcFile({ name: 'kiro-soon.json' }).file,
+          content: { ...kiroIdcFile().file.content, expires_at: soon },
+        },
         {
           ...claudeFile({ name: 'claude-cool.json' }).file,
           statusMessage: 'quota exhausted',
           unavailable: true,
         },
-        { ...claudeFile({ name: 'claude-stopped.json' }).file, status: 'error', statusMessage: 'unauthorized' },
+        {
+          ...claudeFile({ name: 'claude-stopped.json' }).file,
+          status: 'error',
+          statusMessage: 'unauthorized',
+        },
       ],
     });
     const r = await runAuthBot(['watch', '--once', '--json'], envFor(proxy));
