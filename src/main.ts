@@ -28,6 +28,7 @@ import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
 import { meterStore } from './store/metered.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
+import { createWatchWiring } from './watch/wire.js';
 
 export interface BotOptions {
   /** Where logs go (tests capture them); default stdout. */
@@ -166,6 +167,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}), // issue 6
   });
 
+  const watch = createWatchWiring({
+    config,
+    store,
+    client: proxy,
+    policy,
+    logger,
+    metrics,
+    engine: () => approvals.engine(),
+    now,
+    knownActions: ['refresh', 'relogin', 'reenable', 'reset-cooldown'],
+  });
+
   const responder = createResponder();
   const probes: ReadinessProbe[] = [
     { name: 'store', check: () => store.ping() },
@@ -204,6 +217,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       }),
     (app) => approvals.register(app),
     (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }), // issue 5
+    (app) => watch.register(app),
   ];
   const { app, commands } = createSlackApp(
     {
@@ -234,6 +248,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   approvals.start();
   snapshotter.start(); // issue 5
+  watch.start();
 
   let stopped = false;
   return {
@@ -249,6 +264,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       stopped = true;
       logger.info('auth-bot stopping');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping Slack app'));
+      await watch.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the watch'));
       await approvals.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping approvals'));
       await snapshotter
         .stop()

@@ -95,7 +95,6 @@ export class Watcher {
       return { leader: false, effects: [] };
     }
     const stored = await store.watch.loadAlerts(proxy);
-    const silences = await store.watch.listSilences(proxy, started);
     const previous = stored.map((s) => s.state);
     const read = await readCredentials(
       this.deps.client,
@@ -105,6 +104,8 @@ export class Watcher {
       },
       { now: started, expiryWarnMs: settings.expiryWarnMs },
     );
+    // silences are read after the proxy, so one set while the read was in flight already counts
+    const silences = await store.watch.listSilences(proxy, this.now());
     const observations = observePoll(read, started, settings, (c) => coolingSince(previous, c));
     const result = evaluatePoll(previous, { ok: read.ok, observations }, silences, started, {
       group: settings.group,
@@ -140,7 +141,7 @@ export class Watcher {
   }
 
   private async slack<T>(fn: () => Promise<T>): Promise<T> {
-    const gap = this.deps.slackSpacingMs ?? 1_000;
+    const gap = this.deps.slackSpacingMs ?? 300;
     const wait = this.lastSlackCall + gap - this.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.lastSlackCall = this.now();
