@@ -89,7 +89,8 @@ export class Watcher {
   async pollOnce(): Promise<PollResult> {
     const { store, settings, proxy } = this.deps;
     const started = this.now();
-    const ttl = Math.max(settings.intervalMs * 2, 5_000);
+    // a replica that stops polling loses the lease after two intervals; another takes over then
+    const ttl = Math.max(settings.intervalMs * 2, 2_000);
     if (!(await store.tryLease(WATCH_LEASE, this.owner, started, ttl))) {
       this.deps.metrics?.poll('not_leader', 0);
       return { leader: false, effects: [] };

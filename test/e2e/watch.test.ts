@@ -1,9 +1,10 @@
 // The credential watch end to end: the real bot (Bolt over HTTP, SQLite) polls the fake proxy every
 // second and posts to the fake Slack; the proxy's credentials change between polls.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blocksText, buttonsOf, startWorld, type World } from '../approvals/e2e-helpers.js';
+import { blocksText, buttonsOf, E2E_POLICY, startWorld, type World } from '../approvals/e2e-helpers.js';
 import { kiroIdcFile } from '../fakes/fake-proxy.js';
 import type { SlackCall } from '../fakes/fake-slack.js';
+import { startHarness } from './harness.js';
 
 const WATCH_ENV = { AUTHBOT_WATCH_CHANNEL: 'C0INCIDENT', AUTHBOT_WATCH_INTERVAL: '1s' };
 let w: World | undefined;
@@ -100,6 +101,26 @@ describe('credential watch', () => {
     await w.h.command('/auth-watch', '', { user: 'U0ALICE', channel: 'C0INCIDENT' });
     await w.h.slack.waitFor((c) => c.method === 'response_url' && String(c.args.text).includes(id as string));
   }, 30_000);
+
+  it('a restart keeps the alert state: nothing re-posted, a resolved alert stays resolved', async () => {
+    w = await startWorld({
+      env: WATCH_ENV,
+      proxy: { files: [kiroIdcFile({ name: 'kiro-x.json', expiresAt: soon(-1) }).file] },
+    });
+    await w.h.slack.waitFor((c) => isAlert(c, 'Token expired'), 10_000);
+    w.proxy.putFile(kiroIdcFile({ name: 'kiro-y.json', expiresAt: soon(-1) }).file);
+    await w.h.slack.waitFor((c) => isAlert(c, 'kiro-y.json'), 10_000);
+    w.proxy.state.files.delete('kiro-y.json');
+    await w.h.slack.waitFor((c) => c.method === 'chat.update' && blocksText(c).includes('Resolved'), 10_000);
+    const { slack, dataDir, env } = w.h;
+    await w.h.stop(false);
+    const before = slack.calls.length;
+    const h = await startHarness({ slack, dataDir, env, policy: E2E_POLICY });
+    w = { ...w, h };
+    await sleep(3500);
+    const after = slack.calls.slice(before).filter((c) => c.method.startsWith('chat.'));
+    expect(after).toEqual([]);
+  }, 40_000);
 
   it('hostile button values are refused without touching the proxy', async () => {
     w = await startWorld({ env: { ...WATCH_ENV, AUTHBOT_WATCH_INTERVAL: '1h' } });
