@@ -65,22 +65,28 @@ export class Watcher {
     this.now = deps.now ?? Date.now;
   }
 
-  /** Polls at once, then every interval. The timer never keeps the process alive. */
+  /** Polls at once, then every interval; a poll that outlasts the interval is never overlapped. */
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     const tick = () => {
-      this.running = this.pollOnce().catch((err: unknown) =>
-        this.deps.logger.error({ err }, 'watch poll failed'),
-      );
+      this.running = this.pollOnce()
+        .catch((err: unknown) => {
+          this.deps.metrics?.poll('error', 0);
+          this.deps.logger.error({ err }, 'watch poll failed');
+        })
+        .finally(() => {
+          if (this.stopped) return;
+          this.timer = setTimeout(tick, this.deps.settings.intervalMs);
+          this.timer.unref();
+        });
     };
-    tick();
-    this.timer = setInterval(tick, this.deps.settings.intervalMs);
+    this.timer = setTimeout(tick, 0);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
   }

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText, buttonsOf, E2E_POLICY, startWorld, type World } from '../approvals/e2e-helpers.js';
 import { kiroIdcFile } from '../fakes/fake-proxy.js';
 import type { SlackCall } from '../fakes/fake-slack.js';
-import { startHarness } from './harness.js';
+import { findBlockKitViolations } from '../../src/slack/views/limits.js';
+import { startFakeSlack } from '../fakes/fake-slack.js';
+import { BOT_TOKEN, startHarness } from './harness.js';
 
 const WATCH_ENV = { AUTHBOT_WATCH_CHANNEL: 'C0INCIDENT', AUTHBOT_WATCH_INTERVAL: '1s' };
 let w: World | undefined;
@@ -16,6 +18,17 @@ afterEach(async () => {
 const isAlert = (c: SlackCall, words: string) =>
   c.method === 'chat.postMessage' && c.args.thread_ts === undefined && blocksText(c).includes(words);
 const soon = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
+/** The ts the fake Slack gave a posted message (from its answer, as the bot stored it). */
+async function tsOf(world: World, call: SlackCall): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const stored = await world.h.bot.store.watch.loadAlerts(world.proxy.url);
+    const hit = stored.find((a) => a.messageTs && !a.messageTs.startsWith('claim:') && blocksText(call).includes(a.state.credential ?? '~'));
+    if (hit?.messageTs) return hit.messageTs;
+    if (Date.now() > deadline) throw new Error('alert ts never stored');
+    await sleep(50);
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('credential watch', () => {
@@ -121,6 +134,44 @@ describe('credential watch', () => {
     const after = slack.calls.slice(before).filter((c) => c.method.startsWith('chat.'));
     expect(after).toEqual([]);
   }, 40_000);
+
+  it('300 problems on the first poll post grouped messages; a Slack 429 is retried after Retry-After', async () => {
+    const expired = Array.from({ length: 150 }, (_, i) => kiroIdcFile({ name: `kiro-e${i}.json`, expiresAt: soon(-1) }).file);
+    const stopped = Array.from({ length: 150 }, (_, i) => ({
+      ...kiroIdcFile({ name: `kiro-s${i}.json`, expiresAt: soon(600) }).file,
+      status: 'error',
+      statusMessage: 'unauthorized',
+      unavailable: true,
+    }));
+    const slack = await startFakeSlack({ botToken: BOT_TOKEN });
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    w = await startWorld({ env: WATCH_ENV, proxy: { files: [...expired, ...stopped] }, slack });
+    const first = await w.h.slack.waitFor((c) => isAlert(c, '150 credentials'), 15_000);
+    await w.h.slack.waitFor((c) => isAlert(c, '150 credentials') && blocksText(c) !== blocksText(first), 15_000);
+    await sleep(2500);
+    // the fake records the refused attempt too: three posts, two distinct messages
+    const posted = w.h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined);
+    expect(posted).toHaveLength(3);
+    expect(new Set(posted.map(blocksText)).size).toBe(2);
+    // the refused one was sent again, after Retry-After (1 s)
+    const [refused, retried] = posted.filter((c) => blocksText(c) === blocksText(posted[0]!));
+    expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(950);
+    for (const m of posted) expect(findBlockKitViolations(m.args.blocks)).toEqual([]);
+  }, 40_000);
+
+  it('re-announces a firing alert in its thread every AUTHBOT_WATCH_REPEAT', async () => {
+    w = await startWorld({
+      env: { ...WATCH_ENV, AUTHBOT_WATCH_REPEAT: '2s' },
+      proxy: { files: [kiroIdcFile({ name: 'kiro-r.json', expiresAt: soon(-1) }).file] },
+    });
+    const alert = await w.h.slack.waitFor((c) => isAlert(c, 'Token expired'), 10_000);
+    const ts = await tsOf(w, alert);
+    const reply = await w.h.slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Still firing'),
+      10_000,
+    );
+    expect(blocksText(reply)).toContain('Silence');
+  }, 30_000);
 
   it('hostile button values are refused without touching the proxy', async () => {
     w = await startWorld({ env: { ...WATCH_ENV, AUTHBOT_WATCH_INTERVAL: '1h' } });
