@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import type { StoredAlert } from '../store/watch-types.js';
 import { type DigestFacts, digestMessage } from './digest.js';
-import { type CredentialRead, readCredentials } from './read-credentials.js';
+import { type CredentialRead, type ExpiryFacts, readCredentials } from './read-credentials.js';
 import { alertMessage, groupMessage, repeatReply, resolvedReply, updateReply } from './views.js';
 
 export const WATCH_LEASE = 'watch';
@@ -57,6 +57,12 @@ export class Watcher {
   private running: Promise<unknown> = Promise.resolve();
   private lastSlackCall = 0;
   private stopped = false;
+  /**
+   * The expiry facts as this replica last loaded or saved them. Facts are keyed by each file's
+   * modtime/size, so a copy older than the store's (another replica polled meanwhile) only costs extra
+   * reads, never a wrong expiry; it is dropped whenever this replica is not the leader anyway.
+   */
+  private expiryFacts: Map<string, ExpiryFacts> | undefined;
   readonly owner: string;
   private readonly now: () => number;
 
@@ -98,6 +104,7 @@ export class Watcher {
     // a replica that stops polling loses the lease after two intervals; another takes over then
     const ttl = Math.max(settings.intervalMs * 2, 2_000);
     if (!(await store.tryLease(WATCH_LEASE, this.owner, started, ttl))) {
+      this.expiryFacts = undefined;
       this.deps.metrics?.poll('not_leader', 0);
       return { leader: false, effects: [] };
     }
@@ -106,8 +113,15 @@ export class Watcher {
     const read = await readCredentials(
       this.deps.client,
       {
-        load: () => store.watch.loadExpiryFacts(proxy),
-        save: (changed, gone) => store.watch.saveExpiryFacts(proxy, changed, gone),
+        load: async () => {
+          this.expiryFacts ??= await store.watch.loadExpiryFacts(proxy);
+          return this.expiryFacts;
+        },
+        save: async (changed, gone) => {
+          if (changed.size > 0 || gone.length > 0) await store.watch.saveExpiryFacts(proxy, changed, gone);
+          for (const [name, f] of changed) this.expiryFacts?.set(name, f);
+          for (const name of gone) this.expiryFacts?.delete(name);
+        },
       },
       { now: started, expiryWarnMs: settings.expiryWarnMs },
     );
@@ -133,6 +147,7 @@ export class Watcher {
     );
     const seconds = (this.now() - started) / 1000;
     if (!saved) {
+      this.expiryFacts = undefined;
       this.deps.logger.warn('watch lease lost during the poll; another replica polls now');
       this.deps.metrics?.poll('lost_lease', seconds);
       return { leader: false, read, effects: [] };

@@ -369,6 +369,18 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
   // when each file was last written (put), as the real server reports `modtime`
   const modtimes = new Map<string, number>([...state.files.keys()].map((name) => [name, Date.now()]));
 
+  // a token file's size, computed once per content object (files are replaced, not edited, by the fake):
+  // listing 5,000 credentials must not stringify 5,000 token files on every call
+  const sizes = new WeakMap<Record<string, unknown>, number>();
+  function sizeOf(content: Record<string, unknown>): number {
+    let size = sizes.get(content);
+    if (size === undefined) {
+      size = JSON.stringify(content).length;
+      sizes.set(content, size);
+    }
+    return size;
+  }
+
   function listFiles(): Record<string, unknown>[] {
     return [...state.files.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -386,7 +398,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         unavailable: f.unavailable ?? false,
         runtime_only: f.runtimeOnly ?? false,
         source: f.runtimeOnly ? 'memory' : 'file',
-        size: JSON.stringify(f.content).length,
+        size: sizeOf(f.content),
         modtime: new Date(modtimes.get(f.name) ?? 0).toISOString(),
         ...(f.lastRefresh ? { last_refresh: f.lastRefresh } : {}),
       }));
