@@ -1,5 +1,6 @@
 // Composition root: config in, a running bot out. Builds the logger, runbook, store, proxy client,
 // approval engine and Slack app; starts them; stops them in order.
+
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +12,7 @@ import { createManagementClient } from './cliproxy/client.js';
 import { changesCredentials, type StatusReader } from './cliproxy/status-reader.js';
 import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
+import { ACTION_NAMES } from './domain/approvals/policy.js';
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
 import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -176,7 +178,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     metrics,
     engine: () => approvals.engine(),
     now,
-    knownActions: ['refresh', 'relogin', 'reenable', 'reset-cooldown'],
+    // the actions the approval engine can run: a watch fix it cannot (yet) is refused, never sent
+    knownActions: ACTION_NAMES,
   });
 
   const responder = createResponder();

@@ -1,6 +1,9 @@
 // The daily digest: credentials by state, expiries in the next 24 h, alerts fired and resolved, fixes run.
 import type { OutgoingMessage } from '../approvals/messenger.js';
+import type { ManagementClient } from '../cliproxy/types.js';
+import type { AlertState } from '../domain/watch/evaluate.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../slack/views/limits.js';
+import type { Store } from '../store/types.js';
 
 export interface DigestFacts {
   day: string;
@@ -31,5 +34,36 @@ export function digestMessage(f: DigestFacts): OutgoingMessage {
   return {
     text: truncate(`Credential digest for ${f.day}`, LIMITS.fallbackText),
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }],
+  };
+}
+
+const DAY = 86_400_000;
+
+/** The digest's facts: a fresh credential list, the stored expiries, the alert states, recent fixes. */
+export async function gatherDigestFacts(
+  deps: { store: Store; client: ManagementClient; proxy: string },
+  alerts: AlertState[],
+  now: number,
+): Promise<DigestFacts> {
+  const since = now - DAY;
+  const requests = await deps.store.listRequests({ limit: 200 });
+  const credentials = await deps.client.listAuthFiles().catch(() => []);
+  const expiry = await deps.store.watch.loadExpiryFacts(deps.proxy);
+  return {
+    day: new Date(now).toISOString().slice(0, 10),
+    byState: credentials.reduce<Record<string, number>>((m, c) => {
+      const s = c.disabled ? 'disabled' : c.unavailable ? 'unavailable' : c.status;
+      m[s] = (m[s] ?? 0) + 1;
+      return m;
+    }, {}),
+    expiringSoon: [...expiry.entries()]
+      .filter(([, f]) => f.expiresAt && Date.parse(f.expiresAt) > now && Date.parse(f.expiresAt) - now <= DAY)
+      .map(([name, f]) => ({ name, expiresAt: f.expiresAt as string }))
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)),
+    fired: alerts.filter((a) => (a.firedAt ?? 0) >= since).length,
+    resolved: alerts.filter((a) => (a.resolvedAt ?? 0) >= since).length,
+    fixes: requests
+      .filter((r) => r.createdAt >= since && ['verified', 'failed', 'interrupted'].includes(r.state))
+      .map((r) => ({ id: r.id, action: r.action, target: r.target, state: r.state })),
   };
 }

@@ -198,6 +198,23 @@ export function repeatReply(a: AlertState, now: number): OutgoingMessage {
   return { text: truncate(text, LIMITS.fallbackText) };
 }
 
+/** One re-announcement for a grouped message: how many of its credentials still fire, a few named. */
+export function groupRepeatReply(
+  members: AlertState[],
+  repeated: AlertState[],
+  now: number,
+): OutgoingMessage {
+  const first = repeated[0];
+  const since = first ? formatDuration(now - (first.firedAt ?? first.since)) : '';
+  const names = repeated
+    .slice(0, 10)
+    .map((a) => escapeMrkdwn(a.credential ?? 'proxy'))
+    .join(', ');
+  const more = repeated.length > 10 ? ` and ${repeated.length - 10} more` : '';
+  const text = `Still firing after ${since}: ${repeated.length} of ${members.length} credentials (${names}${more}). \`/auth-watch\` lists them; silence one with \`/auth-watch silence CREDENTIAL 1d\`.`;
+  return { text: truncate(text, LIMITS.fallbackText) };
+}
+
 export function updateReply(a: AlertState): OutgoingMessage {
   return { text: truncate(`Update: ${escapeMrkdwn(a.detail)}`, LIMITS.fallbackText) };
 }

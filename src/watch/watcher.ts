@@ -17,9 +17,16 @@ import { observePoll } from '../domain/watch/report.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import type { StoredAlert } from '../store/watch-types.js';
-import { type DigestFacts, digestMessage } from './digest.js';
+import { digestMessage, gatherDigestFacts } from './digest.js';
 import { type CredentialRead, type ExpiryFacts, readCredentials } from './read-credentials.js';
-import { alertMessage, groupMessage, repeatReply, resolvedReply, updateReply } from './views.js';
+import {
+  alertMessage,
+  groupMessage,
+  groupRepeatReply,
+  repeatReply,
+  resolvedReply,
+  updateReply,
+} from './views.js';
 
 export const WATCH_LEASE = 'watch';
 /** Resolved alerts are kept this long (for /auth-watch and the digest), then forgotten. */
@@ -200,6 +207,7 @@ export class Watcher {
       return t && !t.startsWith('claim:') ? t : null;
     };
     const touchedGroups = new Set<string>();
+    const groupRepeats = new Map<string, AlertState[]>();
 
     for (const e of effects) {
       const a = e.kind === 'fire' ? byKey.get(e.keys[0] ?? '') : byKey.get(e.key);
@@ -214,7 +222,9 @@ export class Watcher {
       const t = realTs(a.key);
       if (!t) continue;
       if (a.groupId) {
+        // a grouped message is edited once per poll, and re-announced once per group, not per member
         if (e.kind === 'resolve') touchedGroups.add(a.groupId);
+        if (e.kind === 'repeat') groupRepeats.set(a.groupId, [...(groupRepeats.get(a.groupId) ?? []), a]);
         continue;
       }
       if (e.kind === 'resolve') {
@@ -233,6 +243,13 @@ export class Watcher {
       if (t && members[0])
         await this.slack(() =>
           messenger.updateRequest(channel, t, groupMessage(members[0]!.condition, members, now)),
+        );
+    }
+    for (const [groupId, repeated] of groupRepeats) {
+      const t = realTs(repeated[0]?.key ?? '');
+      if (t)
+        await this.slack(() =>
+          messenger.threadReply(channel, t, groupRepeatReply(groupMembers(groupId), repeated, now)),
         );
     }
     // catch-up: firing, unsilenced alerts without a message (a post that failed, a silence that ended,
@@ -258,34 +275,8 @@ export class Watcher {
     if (d.getUTCHours() * 60 + d.getUTCMinutes() < minute) return;
     const day = d.toISOString().slice(0, 10);
     if (!(await this.deps.store.watch.claimDigest(this.deps.proxy, day, this.owner, now))) return;
-    const facts: DigestFacts = await this.digestFacts(alerts, now);
+    const { store, client, proxy } = this.deps;
+    const facts = await gatherDigestFacts({ store, client, proxy }, alerts, now);
     await this.slack(() => this.deps.messenger.postRequest(this.deps.settings.channel, digestMessage(facts)));
-  }
-
-  private async digestFacts(alerts: AlertState[], now: number): Promise<DigestFacts> {
-    const since = now - 86_400_000;
-    const requests = await this.deps.store.listRequests({ limit: 200 });
-    const credentials = await this.deps.client.listAuthFiles().catch(() => []);
-    const expiry = await this.deps.store.watch.loadExpiryFacts(this.deps.proxy);
-    return {
-      day: new Date(now).toISOString().slice(0, 10),
-      byState: credentials.reduce<Record<string, number>>((m, c) => {
-        const s = c.disabled ? 'disabled' : c.unavailable ? 'unavailable' : c.status;
-        m[s] = (m[s] ?? 0) + 1;
-        return m;
-      }, {}),
-      expiringSoon: [...expiry.entries()]
-        .filter(
-          ([, f]) =>
-            f.expiresAt && Date.parse(f.expiresAt) > now && Date.parse(f.expiresAt) - now <= 86_400_000,
-        )
-        .map(([name, f]) => ({ name, expiresAt: f.expiresAt as string }))
-        .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)),
-      fired: alerts.filter((a) => (a.firedAt ?? 0) >= since).length,
-      resolved: alerts.filter((a) => (a.resolvedAt ?? 0) >= since).length,
-      fixes: requests
-        .filter((r) => r.createdAt >= since && ['verified', 'failed', 'interrupted'].includes(r.state))
-        .map((r) => ({ id: r.id, action: r.action, target: r.target, state: r.state })),
-    };
   }
 }
