@@ -27,7 +27,22 @@ const TITLES: Record<ConditionId, string> = {
   'key-rejected': 'Management key rejected (401)',
 };
 
-const code = (s: string) => `\`${escapeMrkdwn(s).replace(/`/g, "'")}\``;
+/** A name from the proxy, shortened (a listing of 1,000 must fit one message) and escaped. */
+const name = (s: string) => escapeMrkdwn(truncate(s, 120));
+const code = (s: string) => `\`${name(s).replace(/`/g, "'")}\``;
+
+/** Takes lines until `budget` characters; the rest become one "… and N more" line. */
+function fitLines(lines: string[], budget: number, more: (n: number) => string): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    if (used + line.length + 1 > budget) break;
+    out.push(line);
+    used += line.length + 1;
+  }
+  if (out.length < lines.length) out.push(more(lines.length - out.length));
+  return out;
+}
 
 export function formatDuration(ms: number): string {
   const min = Math.max(0, Math.round(ms / 60_000));
@@ -84,7 +99,7 @@ export function alertMessage(a: AlertState, now: number): OutgoingMessage {
   const title = TITLES[a.condition];
   if (a.phase === 'resolved') {
     const lasted = formatDuration((a.resolvedAt ?? now) - (a.firedAt ?? a.since));
-    const text = `Resolved: ${title} — ${a.credential ?? 'proxy'} (lasted ${lasted})`;
+    const text = `Resolved: ${title} — ${name(a.credential ?? 'proxy')} (lasted ${lasted})`;
     return {
       text: truncate(text, LIMITS.fallbackText),
       blocks: [
@@ -105,7 +120,7 @@ export function alertMessage(a: AlertState, now: number): OutgoingMessage {
       ],
     };
   }
-  const text = `${title} — ${a.credential ?? 'proxy'}: ${a.detail}`;
+  const text = `${title} — ${name(a.credential ?? 'proxy')}: ${escapeMrkdwn(a.detail)}`;
   return {
     text: truncate(text, LIMITS.fallbackText),
     blocks: [
@@ -136,8 +151,6 @@ export function alertMessage(a: AlertState, now: number): OutgoingMessage {
   };
 }
 
-const MAX_LISTED = 120;
-
 /** One message for many credentials entering one condition; resolved ones are marked in place. */
 export function groupMessage(condition: ConditionId, members: AlertState[], now: number): OutgoingMessage {
   const title = TITLES[condition];
@@ -146,14 +159,14 @@ export function groupMessage(condition: ConditionId, members: AlertState[], now:
   const head = open.length === 0 ? `:white_check_mark: *Resolved* — ${title}` : `:rotating_light: *${title}*`;
   const summary = `${head}: ${members.length} credentials${done ? `, ${done} resolved` : ''}.`;
   const sorted = [...open, ...members.filter((m) => m.phase === 'resolved')];
-  const lines = sorted.slice(0, MAX_LISTED).map((m) => {
-    const name = `${code(m.credential ?? 'proxy')} (${escapeMrkdwn(m.provider ?? '')})`;
+  const all = sorted.map((m) => {
+    const who = `${code(m.credential ?? 'proxy')} (${escapeMrkdwn(m.provider ?? '')})`;
     return m.phase === 'resolved'
-      ? `• ~${escapeMrkdwn(m.credential ?? '')}~ resolved after ${formatDuration((m.resolvedAt ?? now) - (m.firedAt ?? m.since))}`
-      : `• ${name}`;
+      ? `• ~${name(m.credential ?? '')}~ resolved after ${formatDuration((m.resolvedAt ?? now) - (m.firedAt ?? m.since))}`
+      : `• ${who}`;
   });
-  if (sorted.length > MAX_LISTED)
-    lines.push(`… and ${sorted.length - MAX_LISTED} more (\`/auth-watch\` lists them all)`);
+  // Slack refuses a message whose blocks hold more than about 12,000 characters
+  const lines = fitLines(all, 9000, (n) => `… and ${n} more (\`/auth-watch\` lists them all)`);
   const sections: Record<string, unknown>[] = [];
   let chunk = '';
   for (const line of lines) {
@@ -245,26 +258,30 @@ export function silenceChoices(key: string): OutgoingMessage {
   };
 }
 
-/** `/auth-watch`: firing alerts and active silences. */
+/** `/auth-watch`: firing alerts and active silences, each in a section of its own that fits Slack. */
 export function watchListing(alerts: AlertState[], silences: Silence[], now: number): OutgoingMessage {
   const firing = alerts.filter((a) => a.phase === 'firing');
-  const lines = firing
-    .slice(0, 60)
-    .map((a) => `• \`${a.condition}\` ${who(a)} for ${formatDuration(now - (a.firedAt ?? a.since))}`);
-  if (firing.length > 60) lines.push(`… and ${firing.length - 60} more`);
-  const sil = silences
-    .slice(0, 30)
-    .map(
+  const budget = LIMITS.sectionText - 100;
+  const lines = fitLines(
+    firing.map((a) => `• \`${a.condition}\` ${who(a)} for ${formatDuration(now - (a.firedAt ?? a.since))}`),
+    budget,
+    (n) => `… and ${n} more`,
+  );
+  const sil = fitLines(
+    silences.map(
       (s) =>
         `• \`${s.id}\` ${code(s.credential)}${s.condition ? ` (${s.condition})` : ''} until ${new Date(s.until).toISOString().replace('.000Z', 'Z')}`,
-    );
-  const text = [
+    ),
+    budget,
+    (n) => `… and ${n} more`,
+  );
+  const parts = [
     firing.length ? `*Firing alerts (${firing.length})*\n${lines.join('\n')}` : '*No firing alerts.*',
     sil.length ? `*Silences (${silences.length})*\n${sil.join('\n')}` : '*No active silences.*',
     'Silence: `/auth-watch silence CREDENTIAL 1h|1d|1w` · end one: `/auth-watch unsilence ID`',
-  ].join('\n\n');
+  ];
   return {
-    text: truncate(text, LIMITS.fallbackText),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }],
+    text: truncate(parts.join('\n\n'), LIMITS.fallbackText),
+    blocks: parts.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
   };
 }
