@@ -33,8 +33,12 @@ export function postgresWatchStore(pool: pg.Pool): WatchStore {
             `INSERT INTO watch_alerts (proxy, alert_key, phase, state, updated_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (proxy, alert_key) DO UPDATE SET phase = excluded.phase, state = excluded.state,
                updated_at = excluded.updated_at,
-               channel = CASE WHEN excluded.phase = 'pending' THEN NULL ELSE watch_alerts.channel END,
-               message_ts = CASE WHEN excluded.phase = 'pending' THEN NULL ELSE watch_alerts.message_ts END`,
+               channel = CASE WHEN excluded.phase = 'pending'
+                 OR (watch_alerts.phase = 'resolved' AND excluded.phase = 'firing')
+                 THEN NULL ELSE watch_alerts.channel END,
+               message_ts = CASE WHEN excluded.phase = 'pending'
+                 OR (watch_alerts.phase = 'resolved' AND excluded.phase = 'firing')
+                 THEN NULL ELSE watch_alerts.message_ts END`,
             [proxy, a.key, a.phase, JSON.stringify(a), now],
           );
         }

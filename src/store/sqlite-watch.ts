@@ -50,12 +50,17 @@ export function sqliteWatchStore(db: Database.Database): WatchStore {
           .prepare('SELECT 1 FROM leases WHERE name = ? AND owner = ? AND expires_at > ?')
           .get(lease.name, lease.owner, now);
         if (!held) return false;
+        // a new episode (pending, or a resolved alert firing again at once) gets a message of its own
         const put = db.prepare(
           `INSERT INTO watch_alerts (proxy, alert_key, phase, state, updated_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (proxy, alert_key) DO UPDATE SET phase = excluded.phase, state = excluded.state,
              updated_at = excluded.updated_at,
-             channel = CASE WHEN excluded.phase = 'pending' THEN NULL ELSE watch_alerts.channel END,
-             message_ts = CASE WHEN excluded.phase = 'pending' THEN NULL ELSE watch_alerts.message_ts END`,
+             channel = CASE WHEN excluded.phase = 'pending'
+               OR (watch_alerts.phase = 'resolved' AND excluded.phase = 'firing')
+               THEN NULL ELSE watch_alerts.channel END,
+             message_ts = CASE WHEN excluded.phase = 'pending'
+               OR (watch_alerts.phase = 'resolved' AND excluded.phase = 'firing')
+               THEN NULL ELSE watch_alerts.message_ts END`,
         );
         for (const a of upserts) put.run(proxy, a.key, a.phase, JSON.stringify(a), now);
         if (deletes.length > 0) {

@@ -86,4 +86,19 @@ describe('grouped and cooldown watch alerts', () => {
       expect(w.proxy.calls.slice(before).filter((c) => c.method !== 'GET')).toEqual([]);
     }
   }, 30_000);
+
+  it('an expired alert that resolved and expires again is posted anew', async () => {
+    w = await startWorld({
+      env: WATCH_ENV,
+      proxy: { files: [kiroIdcFile({ name: 'kiro-x.json', expiresAt: at(-5) }).file] },
+    });
+    await w.h.slack.waitFor((c) => isAlert(c, 'Token expired'), 10_000);
+    w.proxy.putFile(kiroIdcFile({ name: 'kiro-x.json', expiresAt: at(600) }).file);
+    await w.h.slack.waitFor((c) => c.method === 'chat.update' && blocksText(c).includes('Resolved'), 10_000);
+    w.proxy.putFile(kiroIdcFile({ name: 'kiro-x.json', expiresAt: at(-1) }).file);
+    await w.h.slack.waitFor(
+      () => w!.h.slack.calls.filter((c) => isAlert(c, 'Token expired')).length === 2,
+      10_000,
+    );
+  }, 30_000);
 });

@@ -86,6 +86,27 @@ export function watchContract(name: string, ctx: ContractContext): void {
       expect((await a.watch.loadAlerts(P))[0]?.messageTs).toBeNull();
     });
 
+    it('forgets a resolved alert’s message when it fires again at once (expired, refresh-stopped)', async () => {
+      const [a, b] = await pair();
+      await a.tryLease('watch', 'r', T0, 60_000);
+      const lease = { name: 'watch', owner: 'r' };
+      await a.watch.saveAlerts(P, lease, [alert('expired|x.json')], [], T0);
+      expect(await a.watch.claimAlertMessage(P, ['expired|x.json'], 'r')).toBe(true);
+      await a.watch.setAlertMessage(P, ['expired|x.json'], 'C0WATCH', '1.1');
+      const resolved = alert('expired|x.json', { phase: 'resolved', resolvedAt: T0 + 1 });
+      await a.watch.saveAlerts(P, lease, [resolved], [], T0 + 1);
+      // editing the resolved alert keeps its message
+      await a.watch.saveAlerts(P, lease, [resolved], [], T0 + 2);
+      expect((await a.watch.loadAlerts(P))[0]?.messageTs).toBe('1.1');
+      const again = alert('expired|x.json', { since: T0 + 3, firedAt: T0 + 3 });
+      await a.watch.saveAlerts(P, lease, [again], [], T0 + 3);
+      expect((await b.watch.loadAlerts(P))[0]?.messageTs).toBeNull();
+      expect(await b.watch.claimAlertMessage(P, ['expired|x.json'], 'r')).toBe(true);
+      // a firing alert saved again keeps its (claimed) message
+      await a.watch.saveAlerts(P, lease, [again], [], T0 + 4);
+      expect((await a.watch.loadAlerts(P))[0]?.messageTs).toBe('claim:r');
+    });
+
     it('claims each day’s digest once across replicas', async () => {
       const [a, b] = await pair();
       const claims = await Promise.all(
