@@ -1,10 +1,10 @@
 // The credential watch end to end: the real bot (Bolt over HTTP, SQLite) polls the fake proxy every
 // second and posts to the fake Slack; the proxy's credentials change between polls.
 import { afterEach, describe, expect, it } from 'vitest';
+import { findBlockKitViolations } from '../../src/slack/views/limits.js';
 import { blocksText, buttonsOf, E2E_POLICY, startWorld, type World } from '../approvals/e2e-helpers.js';
 import { kiroIdcFile } from '../fakes/fake-proxy.js';
 import type { SlackCall } from '../fakes/fake-slack.js';
-import { findBlockKitViolations } from '../../src/slack/views/limits.js';
 import { startFakeSlack } from '../fakes/fake-slack.js';
 import { BOT_TOKEN, startHarness } from './harness.js';
 
@@ -23,7 +23,12 @@ async function tsOf(world: World, call: SlackCall): Promise<string> {
   const deadline = Date.now() + 5000;
   for (;;) {
     const stored = await world.h.bot.store.watch.loadAlerts(world.proxy.url);
-    const hit = stored.find((a) => a.messageTs && !a.messageTs.startsWith('claim:') && blocksText(call).includes(a.state.credential ?? '~'));
+    const hit = stored.find(
+      (a) =>
+        a.messageTs &&
+        !a.messageTs.startsWith('claim:') &&
+        blocksText(call).includes(a.state.credential ?? '~'),
+    );
     if (hit?.messageTs) return hit.messageTs;
     if (Date.now() > deadline) throw new Error('alert ts never stored');
     await sleep(50);
@@ -136,7 +141,10 @@ describe('credential watch', () => {
   }, 40_000);
 
   it('300 problems on the first poll post grouped messages; a Slack 429 is retried after Retry-After', async () => {
-    const expired = Array.from({ length: 150 }, (_, i) => kiroIdcFile({ name: `kiro-e${i}.json`, expiresAt: soon(-1) }).file);
+    const expired = Array.from(
+      { length: 150 },
+      (_, i) => kiroIdcFile({ name: `kiro-e${i}.json`, expiresAt: soon(-1) }).file,
+    );
     const stopped = Array.from({ length: 150 }, (_, i) => ({
       ...kiroIdcFile({ name: `kiro-s${i}.json`, expiresAt: soon(600) }).file,
       status: 'error',
@@ -147,10 +155,15 @@ describe('credential watch', () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     w = await startWorld({ env: WATCH_ENV, proxy: { files: [...expired, ...stopped] }, slack });
     const first = await w.h.slack.waitFor((c) => isAlert(c, '150 credentials'), 15_000);
-    await w.h.slack.waitFor((c) => isAlert(c, '150 credentials') && blocksText(c) !== blocksText(first), 15_000);
+    await w.h.slack.waitFor(
+      (c) => isAlert(c, '150 credentials') && blocksText(c) !== blocksText(first),
+      15_000,
+    );
     await sleep(2500);
     // the fake records the refused attempt too: three posts, two distinct messages
-    const posted = w.h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined);
+    const posted = w.h.slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined,
+    );
     expect(posted).toHaveLength(3);
     expect(new Set(posted.map(blocksText)).size).toBe(2);
     // the refused one was sent again, after Retry-After (1 s)
@@ -167,7 +180,8 @@ describe('credential watch', () => {
     const alert = await w.h.slack.waitFor((c) => isAlert(c, 'Token expired'), 10_000);
     const ts = await tsOf(w, alert);
     const reply = await w.h.slack.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Still firing'),
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.thread_ts === ts && blocksText(c).includes('Still firing'),
       10_000,
     );
     expect(blocksText(reply)).toContain('Silence');
