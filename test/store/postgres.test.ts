@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { startPostgres, type TestPostgres, testDatabases } from '../setup/postgres.js';
@@ -45,7 +46,7 @@ describe('postgres store: server specifics', () => {
     try {
       expect(stores.every((s) => s instanceof PostgresStore)).toBe(true);
       const versions = await query<{ version: number }>(url, 'SELECT version FROM schema_migrations');
-      expect(versions.map((v) => v.version)).toEqual([1]);
+      expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
       const r = await stores[0]!.createRequest(newRequest());
       expect(await stores[3]!.getRequest(r.id)).toEqual(r);
     } finally {
