@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { AlertState } from '../domain/watch/evaluate.js';
 import { toSilence } from './sqlite-watch.js';
-import type { StoredSilence, WatchStore } from './watch-types.js';
+import { claimToken, type StoredSilence, staleClaimBound, type WatchStore } from './watch-types.js';
 
 export function postgresWatchStore(pool: pg.Pool): WatchStore {
   const q = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
@@ -57,14 +57,15 @@ export function postgresWatchStore(pool: pg.Pool): WatchStore {
         client.release();
       }
     },
-    async claimAlertMessage(proxy, keys, claim) {
+    async claimAlertMessage(proxy, keys, claim, timed) {
       if (keys.length === 0) return false;
       // one statement; a group's keys are always claimed together, so it gets all of them or none
       const rows = await q(
         `UPDATE watch_alerts SET message_ts = $3
-         WHERE proxy = $1 AND alert_key = ANY($2) AND message_ts IS NULL
+         WHERE proxy = $1 AND alert_key = ANY($2)
+           AND (message_ts IS NULL OR ($4::text IS NOT NULL AND message_ts LIKE 'claim:%' AND message_ts < $4))
          RETURNING alert_key`,
-        [proxy, keys, `claim:${claim}`],
+        [proxy, keys, claimToken(claim, timed?.at), timed ? staleClaimBound(timed.staleBefore) : null],
       );
       return rows.length === keys.length;
     },

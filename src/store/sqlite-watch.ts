@@ -3,7 +3,13 @@
 import type Database from 'better-sqlite3';
 import type { AlertState } from '../domain/watch/evaluate.js';
 import type { ExpiryFacts } from '../watch/read-credentials.js';
-import type { StoredAlert, StoredSilence, WatchStore } from './watch-types.js';
+import {
+  claimToken,
+  type StoredAlert,
+  type StoredSilence,
+  staleClaimBound,
+  type WatchStore,
+} from './watch-types.js';
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -72,19 +78,21 @@ export function sqliteWatchStore(db: Database.Database): WatchStore {
       });
       return save.immediate();
     },
-    async claimAlertMessage(proxy, keys, claim) {
+    async claimAlertMessage(proxy, keys, claim, timed) {
       if (keys.length === 0) return false;
+      const bound = timed ? staleClaimBound(timed.staleBefore) : null;
       const claimed = db.transaction(() => {
         const free = db
           .prepare(
             `SELECT COUNT(*) AS n FROM watch_alerts
-             WHERE proxy = ? AND alert_key IN (${marks(keys.length)}) AND message_ts IS NULL`,
+             WHERE proxy = ? AND alert_key IN (${marks(keys.length)})
+               AND (message_ts IS NULL OR (? IS NOT NULL AND message_ts LIKE 'claim:%' AND message_ts < ?))`,
           )
-          .get(proxy, ...keys) as { n: number };
+          .get(proxy, ...keys, bound, bound) as { n: number };
         if (Number(free.n) !== keys.length) return false;
         db.prepare(
           `UPDATE watch_alerts SET message_ts = ? WHERE proxy = ? AND alert_key IN (${marks(keys.length)})`,
-        ).run(`claim:${claim}`, proxy, ...keys);
+        ).run(claimToken(claim, timed?.at), proxy, ...keys);
         return true;
       });
       return claimed.immediate();

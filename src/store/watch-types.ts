@@ -29,8 +29,17 @@ export interface WatchStore {
     deletes: string[],
     now: number,
   ): Promise<boolean>;
-  /** Claims the right to post the message of the alerts `keys` (one poster per message). */
-  claimAlertMessage(proxy: string, keys: string[], claim: string): Promise<boolean>;
+  /**
+   * Claims the right to post the message of the alerts `keys` (one poster per message). With `timed`,
+   * the claim records when it was made, and a timed claim made before `staleBefore` (its poster died
+   * between claiming and recording the message) may be taken over: the alert is posted, not lost.
+   */
+  claimAlertMessage(
+    proxy: string,
+    keys: string[],
+    claim: string,
+    timed?: { at: number; staleBefore: number },
+  ): Promise<boolean>;
   /** Records the posted message (channel, ts) on the alerts `keys`; `null` ts releases a failed claim. */
   setAlertMessage(
     proxy: string,
@@ -61,4 +70,14 @@ export function guardWatchStore(
     wrapped[name] = (...args: unknown[]) => guard(`watch.${name}`, () => fn(...args));
   }
   return wrapped as unknown as WatchStore;
+}
+
+/** The stored form of a claim: `claim:<13-digit ms>:<owner>` when timed, so claims sort by time as text. */
+export function claimToken(claim: string, at?: number): string {
+  return at === undefined ? `claim:${claim}` : `claim:${String(Math.max(0, at)).padStart(13, '0')}:${claim}`;
+}
+
+/** Timed claims that sort below this token were made before `staleBefore`. */
+export function staleClaimBound(staleBefore: number): string {
+  return `claim:${String(Math.max(0, staleBefore)).padStart(13, '0')}`;
 }

@@ -16,7 +16,7 @@ import {
 import { observePoll } from '../domain/watch/report.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
-import type { StoredAlert } from '../store/watch-types.js';
+import { type StoredAlert, staleClaimBound } from '../store/watch-types.js';
 import { digestMessage, gatherDigestFacts } from './digest.js';
 import { type CredentialRead, type ExpiryFacts, readCredentials } from './read-credentials.js';
 import {
@@ -31,6 +31,8 @@ import {
 export const WATCH_LEASE = 'watch';
 /** Resolved alerts are kept this long (for /auth-watch and the digest), then forgotten. */
 const KEEP_RESOLVED_MS = 7 * 86_400_000;
+/** A message claim this old (at least; two intervals if longer) was left by a poster that died. */
+const STALE_CLAIM_MS = 5 * 60_000;
 
 export interface WatchMetrics {
   poll(outcome: 'ok' | 'proxy_error' | 'not_leader' | 'lost_lease' | 'error', seconds: number): void;
@@ -193,7 +195,8 @@ export class Watcher {
     const groupMembers = (groupId: string) => alerts.filter((a) => a.groupId === groupId);
 
     const post = async (keys: string[], message: Parameters<Messenger['postRequest']>[1]) => {
-      if (!(await store.watch.claimAlertMessage(proxy, keys, this.owner))) return;
+      const timed = { at: now, staleBefore: now - staleClaimMs };
+      if (!(await store.watch.claimAlertMessage(proxy, keys, this.owner, timed))) return;
       const messageTs = await this.slack(() => messenger.postRequest(channel, message));
       // a refused post releases the claim: the next poll posts it again, nothing is dropped
       await store.watch.setAlertMessage(proxy, keys, messageTs ? channel : null, messageTs);
@@ -201,6 +204,12 @@ export class Watcher {
         posted.add(k);
         ts.set(k, messageTs);
       }
+    };
+    // a claim older than this was left by a poster that died before recording its message
+    const staleClaimMs = Math.max(STALE_CLAIM_MS, settings.intervalMs * 2);
+    const unposted = (key: string) => {
+      const t = ts.get(key);
+      return !t || (t.startsWith('claim:') && t < staleClaimBound(now - staleClaimMs));
     };
     const realTs = (key: string) => {
       const t = ts.get(key);
@@ -255,10 +264,10 @@ export class Watcher {
     // catch-up: firing, unsilenced alerts without a message (a post that failed, a silence that ended,
     // a replica that stopped between saving and posting)
     for (const a of alerts) {
-      if (a.phase !== 'firing' || posted.has(a.key) || ts.get(a.key) || isSilenced(a, silences, now))
+      if (a.phase !== 'firing' || posted.has(a.key) || !unposted(a.key) || isSilenced(a, silences, now))
         continue;
       if (a.groupId) {
-        const members = groupMembers(a.groupId).filter((m) => !ts.get(m.key));
+        const members = groupMembers(a.groupId).filter((m) => unposted(m.key));
         await post(
           members.map((m) => m.key),
           groupMessage(a.condition, groupMembers(a.groupId), now),

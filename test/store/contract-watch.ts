@@ -107,6 +107,47 @@ export function watchContract(name: string, ctx: ContractContext): void {
       expect((await a.watch.loadAlerts(P))[0]?.messageTs).toBe('claim:r');
     });
 
+    it('lets one poster take over a timed claim left stale by a dead poster, never a fresh one', async () => {
+      const [a, b] = await pair();
+      await a.tryLease('watch', 'r', T0, 60_000);
+      const keys = ['expired|x.json', 'expired|y.json'];
+      await a.watch.saveAlerts(
+        P,
+        { name: 'watch', owner: 'r' },
+        keys.map((k) => alert(k)),
+        [],
+        T0,
+      );
+      // replica a claims at T0 and dies before recording the message
+      expect(await a.watch.claimAlertMessage(P, keys, 'a', { at: T0, staleBefore: T0 - 300_000 })).toBe(true);
+      // a minute later the claim is still fresh: nobody may take it
+      expect(
+        await b.watch.claimAlertMessage(P, keys, 'b', {
+          at: T0 + 60_000,
+          staleBefore: T0 + 60_000 - 300_000,
+        }),
+      ).toBe(false);
+      // six minutes later it is stale: exactly one of many concurrent takers gets it
+      const later = T0 + 360_000;
+      const takers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? a : b).watch.claimAlertMessage(P, keys, `t${i}`, {
+            at: later,
+            staleBefore: later - 300_000,
+          }),
+        ),
+      );
+      expect(takers.filter(Boolean)).toHaveLength(1);
+      // a posted message is never taken over, however old
+      await b.watch.setAlertMessage(P, keys, 'C0WATCH', '1700000000.000100');
+      const much = T0 + 86_400_000;
+      expect(await a.watch.claimAlertMessage(P, keys, 'z', { at: much, staleBefore: much })).toBe(false);
+      expect((await a.watch.loadAlerts(P)).map((x) => x.messageTs)).toEqual([
+        '1700000000.000100',
+        '1700000000.000100',
+      ]);
+    });
+
     it('claims each day’s digest once across replicas', async () => {
       const [a, b] = await pair();
       const claims = await Promise.all(
