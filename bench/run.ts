@@ -28,6 +28,7 @@ import { buildForBench, tsxCommands } from './build.js';
 import { cpuSeconds, freePort, pin, pinning, startChild, startWorld } from './children.js';
 import { measureMatcher } from './matcher.js';
 import { benchLine } from './run-line.js';
+import { runWatchBench } from './watch.js';
 
 const COUNT = Number(process.env.BENCH_REQUESTS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -283,6 +284,7 @@ try {
 
   const matcher = measureMatcher();
   console.log(`matcher: ${matcher.queries} queries, p50 ${matcher.p50_us} µs, p99 ${matcher.p99_us} µs`);
+  console.log(await runWatchBench());
 
   console.log(
     benchLine({

@@ -106,6 +106,24 @@ const envSchema = z.object({
       )
       .optional(),
   ),
+  AUTHBOT_WATCH_CHANNEL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID like C0123ABCD')
+      .optional(),
+  ),
+  AUTHBOT_WATCH_INTERVAL: duration('1m').refine((ms) => ms >= 1000, 'must be at least 1s'),
+  AUTHBOT_WATCH_EXPIRY_WARN: duration('30m'),
+  AUTHBOT_WATCH_REPEAT: duration('4h'),
+  AUTHBOT_WATCH_GROUP: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).default(5)),
+  AUTHBOT_DIGEST_AT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (UTC), e.g. 09:00')
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
     z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -136,12 +154,20 @@ export interface Config {
   snapshot: { intervalMs: number; keep: number; key: Buffer | undefined };
   /** How old a status read may be to answer /auth-status at once (0: every command reads the proxy). */
   statusMaxAgeMs: number;
-  /** How credentials are watched and judged. */
-  watch: {
-    /** A cooldown longer than this is `stale-cooldown` (AUTHBOT_WATCH_STALE_COOLDOWN). */
-    staleCooldownMs: number;
-  };
+  watch: WatchConfig;
   logLevel: LogLevel;
+}
+
+export interface WatchConfig {
+  /** Where alerts go; undefined: the watch is off. */
+  channel: string | undefined;
+  intervalMs: number;
+  expiryWarnMs: number;
+  staleCooldownMs: number;
+  repeatMs: number;
+  group: number;
+  /** Minutes after midnight UTC of the daily digest; undefined: no digest. */
+  digestAtMinute: number | undefined;
 }
 
 export class ConfigError extends AppError {
@@ -184,11 +210,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyFileExplicit: e.AUTHBOT_POLICY_FILE !== undefined,
     runbookFile: e.AUTHBOT_RUNBOOK_FILE,
     statusMaxAgeMs: e.AUTHBOT_STATUS_MAX_AGE,
-    watch: { staleCooldownMs: e.AUTHBOT_WATCH_STALE_COOLDOWN },
     snapshot: {
       intervalMs: e.AUTHBOT_SNAPSHOT_INTERVAL,
       keep: e.AUTHBOT_SNAPSHOT_KEEP,
       key: e.AUTHBOT_SNAPSHOT_KEY === undefined ? undefined : Buffer.from(e.AUTHBOT_SNAPSHOT_KEY, 'base64'),
+    },
+    watch: {
+      channel: e.AUTHBOT_WATCH_CHANNEL,
+      intervalMs: e.AUTHBOT_WATCH_INTERVAL,
+      expiryWarnMs: e.AUTHBOT_WATCH_EXPIRY_WARN,
+      staleCooldownMs: e.AUTHBOT_WATCH_STALE_COOLDOWN,
+      repeatMs: e.AUTHBOT_WATCH_REPEAT,
+      group: e.AUTHBOT_WATCH_GROUP,
+      digestAtMinute:
+        e.AUTHBOT_DIGEST_AT === undefined
+          ? undefined
+          : Number(e.AUTHBOT_DIGEST_AT.slice(0, 2)) * 60 + Number(e.AUTHBOT_DIGEST_AT.slice(3)),
     },
     logLevel: e.LOG_LEVEL,
   };

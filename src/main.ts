@@ -1,5 +1,6 @@
 // Composition root: config in, a running bot out. Builds the logger, runbook, store, proxy client,
 // approval engine and Slack app; starts them; stops them in order.
+
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +12,7 @@ import { createManagementClient } from './cliproxy/client.js';
 import { changesCredentials, type StatusReader } from './cliproxy/status-reader.js';
 import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
+import { ACTION_NAMES } from './domain/approvals/policy.js';
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
 import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -32,6 +34,7 @@ import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
 import { meterStore } from './store/metered.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
+import { createWatchWiring } from './watch/wire.js';
 
 export interface BotOptions {
   /** Where logs go (tests capture them); default stdout. */
@@ -179,6 +182,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...(options.liveness ? { liveness: options.liveness } : {}),
   });
 
+  const watch = createWatchWiring({
+    config,
+    store,
+    client: proxy,
+    policy,
+    logger,
+    metrics,
+    engine: () => approvals.engine(),
+    now,
+    // the actions the approval engine can run: a watch fix it cannot (yet) is refused, never sent
+    knownActions: ACTION_NAMES,
+  });
+
   const responder = createResponder();
   const probes: ReadinessProbe[] = [{ name: 'store', check: () => store.ping() }, proxyReadiness(proxy)];
   const routes = buildRoutes({ metrics, probes, logger: logger.child({ component: 'readyz' }) });
@@ -206,6 +222,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       }),
     (app) => approvals.register(app),
     (app) => registerRollback(app, approvals.engine(), { store, client: proxy, logger }),
+    (app) => watch.register(app),
   ];
   const { app, commands } = createSlackApp(
     {
@@ -239,6 +256,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   approvals.start();
   snapshotter.start();
+  watch.start();
 
   let stopped = false;
   return {
@@ -254,6 +272,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       stopped = true;
       logger.info('auth-bot stopping');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping Slack app'));
+      await watch.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the watch'));
       await approvals.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping approvals'));
       await snapshotter
         .stop()

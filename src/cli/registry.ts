@@ -7,6 +7,7 @@ import { serveCommand } from './serve.js';
 import { snapshotsCommand } from './snapshots.js';
 import { statusCommand } from './status.js';
 import type { CliCommand } from './types.js';
+import { watchCommand } from './watch.js';
 import { whyCommand } from './why.js';
 
 export function commands(): CliCommand[] {
@@ -18,5 +19,6 @@ export function commands(): CliCommand[] {
     serveCommand,
     runbookCheckCommand,
     auditCommand,
+    watchCommand,
   ];
 }

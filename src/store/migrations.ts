@@ -131,6 +131,47 @@ function oneOpenRequestPerTarget(): string[] {
   ];
 }
 
+function watchSchema(dialect: Dialect): string[] {
+  const t = TYPES[dialect];
+  return [
+    `CREATE TABLE watch_alerts (
+      proxy TEXT NOT NULL,
+      alert_key TEXT NOT NULL,
+      phase TEXT NOT NULL,
+      state ${t.json} NOT NULL,
+      channel TEXT,
+      message_ts TEXT,
+      updated_at ${t.int} NOT NULL,
+      PRIMARY KEY (proxy, alert_key)
+    )`,
+    `CREATE TABLE watch_expiry (
+      proxy TEXT NOT NULL,
+      name TEXT NOT NULL,
+      modtime TEXT,
+      size ${t.int},
+      expires_at TEXT,
+      PRIMARY KEY (proxy, name)
+    )`,
+    `CREATE TABLE watch_silences (
+      id TEXT PRIMARY KEY,
+      proxy TEXT NOT NULL,
+      credential TEXT NOT NULL,
+      condition TEXT,
+      until_at ${t.int} NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at ${t.int} NOT NULL
+    )`,
+    'CREATE INDEX watch_silences_active ON watch_silences (proxy, until_at)',
+    `CREATE TABLE watch_digests (
+      proxy TEXT NOT NULL,
+      day TEXT NOT NULL,
+      owner TEXT NOT NULL,
+      claimed_at ${t.int} NOT NULL,
+      PRIMARY KEY (proxy, day)
+    )`,
+  ];
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -160,5 +201,11 @@ export const MIGRATIONS: readonly Migration[] = [
         rejected_at BIGINT NOT NULL
       )`,
     ],
+  },
+  {
+    version: 4,
+    name: 'credential watch',
+    sqlite: watchSchema('sqlite'),
+    postgres: watchSchema('postgres'),
   },
 ];

@@ -29,6 +29,7 @@ import {
   postgresKeyCheckIo,
   putPostgresSnapshot,
 } from './postgres-snapshots.js';
+import { postgresWatchStore } from './postgres-watch.js';
 import { postgresKeyRejectedAt, recordPostgresRejectedKey } from './rejected-keys.js';
 import {
   type AuditRow,
@@ -51,6 +52,7 @@ import type {
   TransitionPatch,
   Vote,
 } from './types.js';
+import { guardWatchStore, type WatchStore } from './watch-types.js';
 
 export interface PostgresStoreOptions {
   snapshotKey?: Buffer | undefined;
@@ -65,6 +67,7 @@ export class PostgresStore implements Store {
   private readonly key: Buffer | undefined;
   private readonly logger: Logger | undefined;
   private closed = false;
+  readonly watch: WatchStore;
 
   /** Creates the pool (no connection yet); call connect() and migrate(), or use openStore(). */
   constructor(
@@ -82,6 +85,7 @@ export class PostgresStore implements Store {
     });
     // an idle client losing its connection must not crash the process; the next query reports it
     this.pool.on('error', (err) => this.logger?.warn({ err }, 'PostgreSQL connection lost'));
+    this.watch = guardWatchStore(postgresWatchStore(this.pool), (operation, fn) => this.guard(operation, fn));
   }
 
   /** Checks that the server answers; the error names AUTHBOT_DATABASE_URL without its password. */

@@ -38,6 +38,7 @@ import {
   putSqliteSnapshot,
   sqliteKeyCheckIo,
 } from './sqlite-snapshots.js';
+import { sqliteWatchStore } from './sqlite-watch.js';
 import type {
   ActionName,
   ApprovalRequest,
@@ -50,6 +51,7 @@ import type {
   TransitionPatch,
   Vote,
 } from './types.js';
+import { guardWatchStore, type WatchStore } from './watch-types.js';
 
 export interface SqliteStoreOptions {
   snapshotKey?: Buffer | undefined;
@@ -67,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly key: Buffer | undefined;
   private readonly logger: Logger | undefined;
   private closed = false;
+  readonly watch: WatchStore;
 
   /** Opens (creating if needed) the database; call migrate() before use, or use openStore(). */
   constructor(databaseUrl: string, options: SqliteStoreOptions = {}) {
@@ -75,6 +78,13 @@ export class SqliteStore implements Store {
     this.path = opened.path;
     this.key = options.snapshotKey;
     this.logger = options.logger;
+    this.watch = guardWatchStore(sqliteWatchStore(this.db), async (operation, fn) => {
+      try {
+        return await fn();
+      } catch (err) {
+        throw storeFailure(operation, err);
+      }
+    });
   }
 
   private async run<T>(operation: string, fn: () => T): Promise<T> {

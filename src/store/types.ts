@@ -3,6 +3,8 @@
 // Every state change that decides who acts is a single atomic statement (compare-and-set), never
 // read-then-write in application code.
 
+import type { WatchStore } from './watch-types.js';
+
 export type ActionName = 'refresh' | 'relogin' | 'reenable' | 'rollback' | 'reset-cooldown';
 
 export type RequestState =
@@ -98,6 +100,8 @@ export interface TransitionPatch {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** The credential watch's alerts, silences, expiry facts and digests. */
+  readonly watch: WatchStore;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

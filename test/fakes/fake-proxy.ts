@@ -402,6 +402,21 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     return send(200, { ok: true, changed: ['config'] });
   }
 
+  // when each file was last written (put), as the real server reports `modtime`
+  const modtimes = new Map<string, number>([...state.files.keys()].map((name) => [name, Date.now()]));
+
+  // a token file's size, computed once per content object (files are replaced, not edited, by the fake):
+  // listing 5,000 credentials must not stringify 5,000 token files on every call
+  const sizes = new WeakMap<Record<string, unknown>, number>();
+  function sizeOf(content: Record<string, unknown>): number {
+    let size = sizes.get(content);
+    if (size === undefined) {
+      size = JSON.stringify(content).length;
+      sizes.set(content, size);
+    }
+    return size;
+  }
+
   function listFiles(): Record<string, unknown>[] {
     return [...state.files.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -419,7 +434,8 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
         unavailable: f.unavailable ?? false,
         runtime_only: f.runtimeOnly ?? false,
         source: f.runtimeOnly ? 'memory' : 'file',
-        size: JSON.stringify(f.content).length,
+        size: sizeOf(f.content),
+        modtime: new Date(modtimes.get(f.name) ?? 0).toISOString(),
         ...(f.lastRefresh ? { last_refresh: f.lastRefresh } : {}),
         ...(f.nextRetryAfter ? { next_retry_after: f.nextRetryAfter } : {}),
         ...(f.updatedAt ? { updated_at: f.updatedAt } : {}),
@@ -522,6 +538,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     const expiry = new Date(now() + 3_600_000).toISOString();
     const key = ['expires_at', 'expired', 'expiry'].find((k) => k in f.content) ?? 'expires_at';
     f.content = { ...f.content, [key]: expiry, last_refresh: at };
+    modtimes.set(f.name, Math.max(Date.now(), (modtimes.get(f.name) ?? 0) + 1));
     f.lastRefresh = at;
     f.status = 'active';
     f.statusMessage = '';
@@ -566,6 +583,7 @@ export async function startFakeProxy(options: FakeProxyOptions = {}): Promise<Fa
     setFault,
     putFile: (file) => {
       state.files.set(file.name, file);
+      modtimes.set(file.name, Math.max(Date.now(), (modtimes.get(file.name) ?? 0) + 1));
     },
     close: async () => {
       if (fault.kind !== 'down') await closeServer(server, sockets);

@@ -11,6 +11,7 @@ import { installationKeyContract } from './contract-installation-key.js';
 import { rejectedKeyContract } from './contract-keys.js';
 import { requestContract } from './contract-requests.js';
 import { snapshotContract } from './contract-snapshots.js';
+import { watchContract } from './contract-watch.js';
 
 export interface StoreHarness {
   /** The URL of a fresh, empty database (nothing migrated yet). */
@@ -50,4 +51,5 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, har
   snapshotContract(name, ctx);
   installationKeyContract(name, ctx);
   rejectedKeyContract(name, ctx);
+  watchContract(name, ctx);
 }

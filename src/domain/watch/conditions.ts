@@ -1,0 +1,136 @@
+// What is wrong with each credential right now, as watch conditions (ids are public, like runbook row
+// ids). Pure: takes the poll's facts and `now`; knows nothing of Slack, the store or the clock.
+
+export type ConditionId =
+  | 'expiring'
+  | 'expired'
+  | 'refresh-stopped'
+  | 'suspended'
+  | 'cooldown'
+  | 'stale-cooldown'
+  | 'proxy-down'
+  | 'key-rejected';
+
+export type WatchAction = 'refresh' | 'relogin' | 'reenable' | 'reset-cooldown';
+
+/** The runbook row and the approval-gated action (null: needs a human) each condition points to. */
+export const CONDITIONS: Readonly<Record<ConditionId, { runbook: string[]; action: WatchAction | null }>> = {
+  expiring: { runbook: ['token-stays-expired'], action: 'refresh' },
+  expired: { runbook: ['token-stays-expired'], action: 'refresh' },
+  'refresh-stopped': { runbook: ['refresh-stopped-unauthorized'], action: 'relogin' },
+  suspended: { runbook: ['auth-unavailable'], action: null },
+  cooldown: { runbook: ['model-cooldown'], action: 'reset-cooldown' },
+  'stale-cooldown': { runbook: ['model-cooldown'], action: 'reset-cooldown' },
+  'proxy-down': { runbook: ['refresh-404'], action: null },
+  'key-rejected': { runbook: ['refresh-401'], action: null },
+};
+
+/** Conditions that fire on the first poll that sees them; the rest must hold on two consecutive polls. */
+export const IMMEDIATE: ReadonlySet<ConditionId> = new Set([
+  'expired',
+  'refresh-stopped',
+  'suspended',
+  'key-rejected',
+]);
+
+/** Conditions about the proxy as a whole: while one fires, per-credential alerts are held. */
+export const PROXY_WIDE: ReadonlySet<ConditionId> = new Set(['proxy-down', 'key-rejected']);
+
+/** What a poll knows of one credential: the auth-files entry plus the expiry read from its file. */
+export interface WatchedCredential {
+  name: string;
+  provider: string;
+  status: string;
+  statusMessage: string | undefined;
+  disabled: boolean;
+  unavailable: boolean;
+  nextRetryAfter: string | undefined; // RFC 3339
+  expiresAt: string | undefined; // RFC 3339, from the token file
+}
+
+export interface Observation {
+  condition: ConditionId;
+  /** The auth file's name; null for proxy-wide conditions. */
+  credential: string | null;
+  provider: string | null;
+  expiresAt: string | null;
+  nextRetryAfter: string | null;
+  /** One line for people, no secrets: "expires in 12 min (10:42 UTC)". */
+  detail: string;
+}
+
+export interface ConditionSettings {
+  expiryWarnMs: number;
+  staleCooldownMs: number;
+}
+
+const REFRESH_STOPPED = /^(invalid_grant|unauthorized)$/i;
+const SUSPENDED = /payment_required|payment required|\b403\b|forbidden|suspended/i;
+const QUOTA = /quota|cool ?down|rate.?limit|\b429\b|too many requests/i;
+
+/**
+ * The conditions one credential is in. `coolingSince` is when the watch first saw it cooling down
+ * (from its stored state), so a cooldown that lasts longer than the stale threshold is `stale-cooldown`.
+ */
+export function detectCredential(
+  c: WatchedCredential,
+  now: number,
+  settings: ConditionSettings,
+  coolingSince?: number,
+): Observation[] {
+  if (c.disabled) return [];
+  const base = {
+    credential: c.name,
+    provider: c.provider,
+    expiresAt: c.expiresAt ?? null,
+    nextRetryAfter: c.nextRetryAfter ?? null,
+  };
+  const out: Observation[] = [];
+  const message = (c.statusMessage ?? '').trim();
+  if (REFRESH_STOPPED.test(message)) {
+    out.push({
+      ...base,
+      condition: 'refresh-stopped',
+      detail: `status ${c.status} / ${message}: the proxy stopped refreshing it`,
+    });
+  } else if (SUSPENDED.test(message)) {
+    out.push({ ...base, condition: 'suspended', detail: `status ${c.status} / ${message}: needs a human` });
+  }
+  const retryAt = c.nextRetryAfter ? Date.parse(c.nextRetryAfter) : Number.NaN;
+  const cooling = QUOTA.test(message) || Number.isFinite(retryAt);
+  if (cooling && (c.unavailable || Number.isFinite(retryAt))) {
+    const pastRetry = Number.isFinite(retryAt) && retryAt <= now && c.unavailable;
+    const tooLong = coolingSince !== undefined && now - coolingSince >= settings.staleCooldownMs;
+    if (pastRetry || (tooLong && (c.unavailable || retryAt > now))) {
+      const why = pastRetry
+        ? `still unavailable after its retry time ${c.nextRetryAfter}`
+        : 'cooling down for too long';
+      out.push({ ...base, condition: 'stale-cooldown', detail: `${message || 'cooldown'}: ${why}` });
+    } else if (retryAt > now || (!Number.isFinite(retryAt) && c.unavailable)) {
+      const until = Number.isFinite(retryAt) ? ` until ${c.nextRetryAfter}` : '';
+      out.push({ ...base, condition: 'cooldown', detail: `${message || 'cooldown'}${until}` });
+    }
+  }
+  if (c.expiresAt) {
+    const left = Date.parse(c.expiresAt) - now;
+    if (Number.isFinite(left) && left <= 0) {
+      out.push({ ...base, condition: 'expired', detail: `token expired at ${c.expiresAt}` });
+    } else if (Number.isFinite(left) && left <= settings.expiryWarnMs) {
+      const min = Math.max(1, Math.round(left / 60_000));
+      out.push({ ...base, condition: 'expiring', detail: `token expires in ${min} min (${c.expiresAt})` });
+    }
+  }
+  return out;
+}
+
+/** The proxy-wide observation for a poll that could not read the proxy, if any. */
+export function detectProxy(failure: 'down' | 'key-rejected' | undefined, detail: string): Observation[] {
+  if (!failure) return [];
+  const condition: ConditionId = failure === 'down' ? 'proxy-down' : 'key-rejected';
+  return [{ condition, credential: null, provider: null, expiresAt: null, nextRetryAfter: null, detail }];
+}
+
+/** The key of an alert: one per (credential, condition); proxy-wide conditions use "*". */
+export function alertKey(o: Pick<Observation, 'condition' | 'credential'>): string {
+  return `${o.condition}|${o.credential ?? '*'}`;
+}

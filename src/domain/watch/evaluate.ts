@@ -1,0 +1,218 @@
+// The watch's decisions: from the previous alert states and one poll's observations to the next states
+// and what to say in Slack (fire, update, resolve, repeat; grouped, quiet when silenced, held while the
+// proxy as a whole is down). Pure and table-tested: no clock, no store, no Slack.
+import { alertKey, type ConditionId, IMMEDIATE, type Observation, PROXY_WIDE } from './conditions.js';
+
+export type AlertPhase = 'pending' | 'firing' | 'resolved';
+
+export interface AlertState {
+  key: string;
+  condition: ConditionId;
+  credential: string | null;
+  provider: string | null;
+  phase: AlertPhase;
+  /** First poll of this episode that saw the condition (epoch ms). */
+  since: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  /** When the alert was last announced (fired or repeated); drives re-announcements. */
+  lastAnnouncedAt: number | null;
+  /** Consecutive good polls that did not see a firing alert's condition. */
+  absentPolls: number;
+  /** Alerts fired together in one grouped message share its id. */
+  groupId: string | null;
+  detail: string;
+  expiresAt: string | null;
+  nextRetryAfter: string | null;
+}
+
+export interface Silence {
+  id: string;
+  credential: string;
+  /** null: every condition of the credential. */
+  condition: ConditionId | null;
+  until: number;
+}
+
+export type Effect =
+  | { kind: 'fire'; keys: string[]; condition: ConditionId; groupId: string | null; quiet: boolean }
+  | { kind: 'update'; key: string; quiet: boolean }
+  | { kind: 'resolve'; key: string; durationMs: number; quiet: boolean }
+  | { kind: 'repeat'; key: string };
+
+export interface Poll {
+  /** False when the proxy could not be read (down, garbage, key rejected): credential alerts are held. */
+  ok: boolean;
+  observations: Observation[];
+}
+
+export interface EvaluateSettings {
+  /** More credentials than this entering one condition in one poll: one grouped message. */
+  group: number;
+  /** Re-announce a firing, unsilenced alert this often. */
+  repeatMs: number;
+  /** Good polls without the condition before a firing alert resolves (damps flapping). */
+  resolveAfter: number;
+}
+
+export interface Evaluation {
+  alerts: AlertState[];
+  effects: Effect[];
+}
+
+export function isSilenced(
+  a: Pick<AlertState, 'credential' | 'condition'>,
+  silences: Silence[],
+  now: number,
+) {
+  return silences.some(
+    (s) =>
+      s.until > now && s.credential === a.credential && (s.condition === null || s.condition === a.condition),
+  );
+}
+
+/** When the watch first saw this credential cooling down (either cooldown condition), if it did. */
+export function coolingSince(alerts: AlertState[], credential: string): number | undefined {
+  const times = alerts
+    .filter(
+      (a) =>
+        a.credential === credential &&
+        a.phase !== 'resolved' &&
+        (a.condition === 'cooldown' || a.condition === 'stale-cooldown'),
+    )
+    .map((a) => a.since);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+function fresh(o: Observation, now: number): AlertState {
+  return {
+    key: alertKey(o),
+    condition: o.condition,
+    credential: o.credential,
+    provider: o.provider,
+    phase: 'pending',
+    since: now,
+    firedAt: null,
+    resolvedAt: null,
+    lastAnnouncedAt: null,
+    absentPolls: 0,
+    groupId: null,
+    detail: o.detail,
+    expiresAt: o.expiresAt,
+    nextRetryAfter: o.nextRetryAfter,
+  };
+}
+
+export function evaluatePoll(
+  previous: AlertState[],
+  poll: Poll,
+  silences: Silence[],
+  now: number,
+  settings: EvaluateSettings,
+): Evaluation {
+  const byKey = new Map(previous.map((a) => [a.key, { ...a }]));
+  const seen = new Map(poll.observations.map((o) => [alertKey(o), o]));
+  const effects: Effect[] = [];
+  const firing: AlertState[] = [];
+
+  const observe = (a: AlertState | undefined, o: Observation): AlertState => {
+    if (!a || a.phase === 'resolved') {
+      const next = fresh(o, now);
+      if (IMMEDIATE.has(o.condition)) firing.push(next);
+      return next;
+    }
+    if (a.phase === 'pending') {
+      firing.push(a);
+    } else {
+      const changed = a.expiresAt !== o.expiresAt || a.nextRetryAfter !== o.nextRetryAfter;
+      if (changed) effects.push({ kind: 'update', key: a.key, quiet: isSilenced(a, silences, now) });
+    }
+    a.absentPolls = 0;
+    a.detail = o.detail;
+    a.expiresAt = o.expiresAt;
+    a.nextRetryAfter = o.nextRetryAfter;
+    return a;
+  };
+
+  const resolve = (a: AlertState) => {
+    a.phase = 'resolved';
+    a.resolvedAt = now;
+    effects.push({
+      kind: 'resolve',
+      key: a.key,
+      durationMs: now - (a.firedAt ?? a.since),
+      quiet: isSilenced(a, silences, now),
+    });
+  };
+
+  // the proxy as a whole first: a good poll clears proxy-wide alerts at once
+  for (const [key, o] of seen) {
+    if (PROXY_WIDE.has(o.condition)) byKey.set(key, observe(byKey.get(key), o));
+  }
+  for (const a of byKey.values()) {
+    if (!PROXY_WIDE.has(a.condition) || seen.has(a.key) || a.phase === 'resolved') continue;
+    if (a.phase === 'pending') byKey.delete(a.key);
+    else resolve(a);
+  }
+  const held =
+    !poll.ok ||
+    [...byKey.values()].some((a) => PROXY_WIDE.has(a.condition) && a.phase === 'firing') ||
+    firing.some((a) => PROXY_WIDE.has(a.condition));
+
+  if (!held) {
+    for (const [key, o] of seen) {
+      if (!PROXY_WIDE.has(o.condition)) byKey.set(key, observe(byKey.get(key), o));
+    }
+    for (const a of byKey.values()) {
+      if (PROXY_WIDE.has(a.condition) || seen.has(a.key) || a.phase === 'resolved') continue;
+      if (a.phase === 'pending') {
+        byKey.delete(a.key);
+        continue;
+      }
+      a.absentPolls += 1;
+      if (a.absentPolls >= settings.resolveAfter) resolve(a);
+    }
+  }
+
+  effects.push(...fireAll(firing, silences, now, settings.group));
+
+  for (const a of byKey.values()) {
+    if (a.phase !== 'firing' || a.firedAt === now || held) continue;
+    if (isSilenced(a, silences, now)) continue;
+    if (a.lastAnnouncedAt !== null && now - a.lastAnnouncedAt >= settings.repeatMs) {
+      a.lastAnnouncedAt = now;
+      effects.push({ kind: 'repeat', key: a.key });
+    }
+  }
+  return { alerts: [...byKey.values()], effects };
+}
+
+/** Marks alerts firing and groups the loud ones: more than `group` in one condition share a message. */
+function fireAll(firing: AlertState[], silences: Silence[], now: number, group: number): Effect[] {
+  const effects: Effect[] = [];
+  const loud = new Map<ConditionId, AlertState[]>();
+  for (const a of firing) {
+    a.phase = 'firing';
+    a.firedAt = now;
+    a.lastAnnouncedAt = now;
+    a.absentPolls = 0;
+    if (isSilenced(a, silences, now)) {
+      effects.push({ kind: 'fire', keys: [a.key], condition: a.condition, groupId: null, quiet: true });
+      continue;
+    }
+    const list = loud.get(a.condition) ?? [];
+    list.push(a);
+    loud.set(a.condition, list);
+  }
+  for (const [condition, list] of loud) {
+    if (list.length > group) {
+      const groupId = `${condition}@${now}`;
+      for (const a of list) a.groupId = groupId;
+      effects.push({ kind: 'fire', keys: list.map((a) => a.key), condition, groupId, quiet: false });
+    } else {
+      for (const a of list)
+        effects.push({ kind: 'fire', keys: [a.key], condition, groupId: null, quiet: false });
+    }
+  }
+  return effects;
+}
