@@ -21,7 +21,7 @@ export interface WatchWiringDeps {
   policy: Pick<Policy, 'channels'>;
   logger: Logger;
   metrics: Metrics;
-  engine: () => Pick<ApprovalEngine, 'requestAction'> | undefined;
+  engine: () => Pick<ApprovalEngine, 'requestAction' | 'requestCooldownReset'> | undefined;
   now: () => number;
   knownActions: readonly string[];
 }

@@ -187,6 +187,46 @@ describe('credential watch', () => {
     expect(blocksText(reply)).toContain('Silence');
   }, 30_000);
 
+  it('a cooldown → stuck past its retry time → reset-cooldown from the alert → Verified → Resolved', async () => {
+    const seeded = kiroIdcFile({ name: 'kiro-c.json', expiresAt: soon(600) });
+    w = await startWorld({
+      env: WATCH_ENV,
+      policy: `${E2E_POLICY}  reset-cooldown: { cooldown: 0s }\n`,
+      proxy: {
+        files: [
+          {
+            ...seeded.file,
+            status: 'error',
+            statusMessage: 'quota exhausted',
+            unavailable: true,
+            nextRetryAfter: new Date(Date.now() + 2500).toISOString(),
+          },
+        ],
+      },
+    });
+    await w.h.slack.waitFor((c) => isAlert(c, 'Cooling down (quota)'), 10_000);
+    const stale = await w.h.slack.waitFor((c) => isAlert(c, 'Cooldown stuck past its retry time'), 15_000);
+    const fix = buttonsOf(stale).find((b) => b.text === 'Request fix')!;
+    await w.h.click(fix.actionId, fix.value, { user: 'U0REQ', channel: 'C0INCIDENT' });
+    const request = await w.h.slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && buttonsOf(c).some((b) => b.actionId === 'approve'),
+    );
+    expect(blocksText(request)).toContain('kiro-c.json');
+    const approve = buttonsOf(request).find((b) => b.actionId === 'approve')!;
+    await w.h.click('approve', approve.value, { user: 'U0BOB', channel: 'C0INCIDENT' });
+    await w.h.slack.waitFor((c) => c.method === 'chat.update' && blocksText(c).includes('Verified'), 15_000);
+    expect(
+      w.proxy.callsTo('/v0/management/reset-quota', 'POST').filter((c) => c.body.includes('auth_index')),
+    ).toHaveLength(1);
+    await w.h.slack.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        blocksText(c).includes('Resolved') &&
+        blocksText(c).includes('kiro-c.json'),
+      10_000,
+    );
+  }, 45_000);
+
   it('hostile button values are refused without touching the proxy', async () => {
     w = await startWorld({ env: { ...WATCH_ENV, AUTHBOT_WATCH_INTERVAL: '1h' } });
     const before = w.proxy.calls.length;

@@ -23,7 +23,7 @@ import { escapeMrkdwn } from '../views/limits.js';
 
 export interface WatchActionDeps {
   store: Store;
-  engine: () => Pick<ApprovalEngine, 'requestAction'> | undefined;
+  engine: () => Pick<ApprovalEngine, 'requestAction' | 'requestCooldownReset'> | undefined;
   policy: Pick<Policy, 'channels'>;
   logger: Logger;
   proxy: string;
@@ -91,14 +91,23 @@ export function registerWatchActions(app: App, deps: WatchActionDeps): void {
     if (!deps.knownActions.includes(action)) return `This bot cannot run \`${action}\` yet.`;
     const engine = deps.engine();
     if (!engine) return 'The approval engine is not running.';
-    const r = await engine.requestAction({
-      userId,
-      channel,
-      action: action as ActionName,
-      provider: alert.provider,
-      credential: action === 'relogin' ? undefined : alert.credential,
-      source: `watch:${alert.key}`,
-    });
+    // a cooldown reset goes through its own opener (probe, pick, per-credential target)
+    const r =
+      action === 'reset-cooldown'
+        ? await engine.requestCooldownReset({
+            userId,
+            channel,
+            credential: alert.credential,
+            source: `watch:${alert.key}`,
+          })
+        : await engine.requestAction({
+            userId,
+            channel,
+            action: action as ActionName,
+            provider: alert.provider,
+            credential: action === 'relogin' ? undefined : alert.credential,
+            source: `watch:${alert.key}`,
+          });
     return r.ok ? undefined : r.reason;
   });
 
