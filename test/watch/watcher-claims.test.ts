@@ -41,7 +41,8 @@ describe('watcher message claims', () => {
     let now = Date.now();
     const settings = {
       channel: 'C0WATCH',
-      intervalMs: MIN,
+      // the watch lease lasts two intervals on the database clock: 2 s of real time here
+      intervalMs: 1000,
       expiryWarnMs: 30 * MIN,
       staleCooldownMs: 360 * MIN,
       repeatMs: 240 * MIN,
@@ -75,6 +76,7 @@ describe('watcher message claims', () => {
       expect(claimed?.messageTs).toMatch(/^claim:/);
 
       // the survivor takes the lease after it runs out; the claim is still fresh: not posted yet
+      await new Promise((r) => setTimeout(r, 2200));
       now += 2 * MIN + 1;
       const survivor = watcher('survivor');
       expect((await survivor.pollOnce()).leader).toBe(true);
