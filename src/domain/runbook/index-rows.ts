@@ -1,10 +1,18 @@
 // Precomputes, once per loaded runbook, everything a query is compared against: each row's weighted
 // terms (inverse row frequency, so words every row uses count little), phrases, codes, providers, routes.
-import { type QueryRoute, readWords, SYNONYM_WORDS, type Vocabulary } from './read-words.js';
+import { hasCjk } from './cjk.js';
+import type { RouteFamily, SignalName } from './read-structure.js';
+import {
+  type GlossaryEntry,
+  type QueryRoute,
+  readWords,
+  SYNONYM_WORDS,
+  type Vocabulary,
+} from './read-words.js';
 import type { RunbookRow } from './schema.js';
 import { SpellingIndex } from './spelling.js';
 import { PROVIDER_ALIASES } from './synonyms.js';
-import { tokenize } from './words.js';
+import { isCjk, tokenize } from './words.js';
 
 export interface IndexedPhrase {
   text: string;
@@ -35,6 +43,10 @@ export interface IndexedRow {
   providers: Set<string>;
   routes: IndexedRoute[];
   issues: Set<number>;
+  codes: Set<string>;
+  signals: Set<SignalName>;
+  /** Route families of the row's routes, plus token-endpoint when the row listens for it. */
+  families: Set<RouteFamily>;
 }
 
 export interface RunbookIndex {
@@ -91,6 +103,15 @@ function indexRow(row: RunbookRow, order: number): IndexedRow {
   for (const k of row.match.keywords) take(k, KEYWORD_WEIGHT);
   const phrases = row.match.phrases.map((text) => take(text, PHRASE_WORD_WEIGHT));
   const issues = readWords(`${row.symptom} ${row.scope ?? ''}`).issues;
+  const routes = row.match.routes.map(compileRoute);
+  const signals = new Set(row.match.signals ?? []);
+  const families = new Set<RouteFamily>();
+  for (const r of routes) {
+    const path = r.text.replace(/^\S+\s+/, '');
+    if (path.startsWith('/v0/management')) families.add('management');
+    else if (/^\/v\d/.test(path)) families.add('api');
+  }
+  if (signals.has('token-endpoint')) families.add('token-endpoint');
   return {
     row,
     order,
@@ -98,8 +119,11 @@ function indexRow(row: RunbookRow, order: number): IndexedRow {
     phrases,
     statuses: new Set(row.match.status),
     providers,
-    routes: row.match.routes.map(compileRoute),
+    routes,
     issues,
+    codes: new Set(row.match.codes ?? []),
+    signals,
+    families,
   };
 }
 
@@ -118,7 +142,29 @@ function weighByRarity(rows: IndexedRow[]): void {
   }
 }
 
-export function indexRunbook(rows: readonly RunbookRow[]): RunbookIndex {
+/** Each vocabulary alias, read once: the runbook word's features and how to find the alias in a query. */
+function compileGlossary(vocabulary: Readonly<Record<string, readonly string[]>>): GlossaryEntry[] {
+  const entries: GlossaryEntry[] = [];
+  for (const [meaning, aliases] of Object.entries(vocabulary)) {
+    const f = readWords(meaning);
+    const terms = [...f.terms.keys()];
+    const statuses = [...f.statuses.keys()];
+    const providers = [...f.providers.keys()];
+    for (const alias of aliases) {
+      const cjk = hasCjk(alias);
+      const words = cjk ? undefined : tokenize(alias);
+      if (words !== undefined && words.length === 0) continue;
+      const compact = cjk ? alias.toLowerCase().replace(/\s+/g, '') : undefined;
+      entries.push({ alias, words, compact, meaning, terms, statuses, providers });
+    }
+  }
+  return entries;
+}
+
+export function indexRunbook(
+  rows: readonly RunbookRow[],
+  vocabulary: Readonly<Record<string, readonly string[]>> = {},
+): RunbookIndex {
   const indexed = rows.map(indexRow);
   weighByRarity(indexed);
   const surfaces = new Set<string>();
@@ -128,7 +174,26 @@ export function indexRunbook(rows: readonly RunbookRow[]): RunbookIndex {
   }
   for (const w of SYNONYM_WORDS) surfaces.add(w);
   for (const w of Object.keys(PROVIDER_ALIASES)) surfaces.add(w);
+  const glossary = compileGlossary(vocabulary);
+  const glossaryByFirstWord = new Map<string, GlossaryEntry[]>();
+  for (const g of glossary) {
+    const first = g.words?.[0];
+    if (first === undefined) continue;
+    glossaryByFirstWord.set(first, [...(glossaryByFirstWord.get(first) ?? []), g]);
+    for (const w of g.words ?? []) surfaces.add(w);
+  }
   const stems = new Set(indexed.flatMap((r) => [...r.terms.keys()]));
-  const spellable = [...surfaces].filter((w) => !/\d/.test(w));
-  return { rows: indexed, vocabulary: { spelling: new SpellingIndex(spellable), surfaces, stems } };
+  const spellable = [...surfaces].filter((w) => !/\d/.test(w) && !isCjk(w));
+  const cjkWords = [...stems].filter((t) => isCjk(t) && t.length > 1);
+  return {
+    rows: indexed,
+    vocabulary: {
+      spelling: new SpellingIndex(spellable),
+      surfaces,
+      stems,
+      glossaryByFirstWord,
+      cjkGlossary: glossary.filter((g) => g.compact !== undefined),
+      cjkWords,
+    },
+  };
 }

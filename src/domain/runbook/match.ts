@@ -37,6 +37,9 @@ const POINTS = {
   route: 3,
   routePrefix: 1,
   issue: 4,
+  code: 4,
+  upgrade: 5,
+  tokenEndpoint: 3,
   phraseWord: 0.8,
   extraPhrase: 0.5,
   mismatch: 1.5,
@@ -58,12 +61,42 @@ function firstShared<T>(query: Map<T, string>, row: Set<T>): string | undefined 
   return undefined;
 }
 
+/**
+ * A status code counts only where it came from: a 403 from a provider's token endpoint is not the
+ * management API's 403. When the query names route families and the row has some, they must meet.
+ */
+function familyFits(entry: IndexedRow, q: Features): boolean | undefined {
+  if (q.families.size === 0 || entry.families.size === 0) return undefined;
+  for (const family of q.families.keys()) if (entry.families.has(family)) return true;
+  return false;
+}
+
+function scoreStructure(entry: IndexedRow, q: Features, out: Scored): void {
+  const code = firstShared(q.codes, entry.codes);
+  if (code !== undefined) {
+    out.points += POINTS.code;
+    out.reasons.push(code);
+  }
+  const upgrade = entry.signals.has('upgrade') ? q.signals.get('upgrade') : undefined;
+  if (upgrade !== undefined) {
+    out.points += POINTS.upgrade;
+    out.reasons.push(upgrade);
+  }
+  const endpoint = entry.signals.has('token-endpoint') ? q.signals.get('token-endpoint') : undefined;
+  if (endpoint !== undefined) {
+    out.points += POINTS.tokenEndpoint;
+    out.reasons.push(endpoint);
+  }
+}
+
 function scoreCategories(entry: IndexedRow, q: Features, out: Scored): void {
-  const status = firstShared(q.statuses, entry.statuses);
+  const fits = familyFits(entry, q);
+  const status = fits === false ? undefined : firstShared(q.statuses, entry.statuses);
   if (status !== undefined) {
     out.points += POINTS.status;
     out.reasons.push(status);
-  } else if (q.statuses.size > 0 && entry.statuses.size > 0) out.points -= POINTS.mismatch;
+  } else if (fits === false || (fits === undefined && q.statuses.size > 0 && entry.statuses.size > 0))
+    out.points -= POINTS.mismatch;
   const provider = firstShared(q.providers, entry.providers);
   if (provider !== undefined) {
     out.points += POINTS.provider;
@@ -122,6 +155,7 @@ function scoreRows(runbook: Runbook, query: string): Scored[] {
   const q = readWords(clip(query), runbook.index.vocabulary);
   return runbook.index.rows.map((entry) => {
     const out: Scored = { entry, points: 0, reasons: [] };
+    scoreStructure(entry, q, out);
     scoreCategories(entry, q, out);
     scoreWords(entry, q, out);
     return out;
