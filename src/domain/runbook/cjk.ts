@@ -31,3 +31,46 @@ export function segmentCjk(run: string): string[] {
   for (const s of segmenter.segment(run)) if (s.isWordLike) out.push(s.segment);
   return out;
 }
+
+/**
+ * The runbook's own CJK words (its vocabulary's aliases and the words of its Chinese phrases): each run is
+ * split into the longest known word at each position (forward maximum matching), and only the spans
+ * between known words go to the ICU segmenter. Rows and queries split alike, so they meet on the same
+ * words however the segmenter would have cut them.
+ */
+export class CjkDictionary {
+  private readonly words: ReadonlySet<string>;
+  private readonly longest: number;
+
+  constructor(words: Iterable<string>) {
+    const known = new Set<string>();
+    for (const w of words) if (w.length > 1) known.add(w);
+    this.words = known;
+    this.longest = Math.max(0, ...[...known].map((w) => w.length));
+  }
+
+  split(run: string): string[] {
+    const out: string[] = [];
+    let unknownFrom = 0;
+    let i = 0;
+    while (i < run.length) {
+      let found = 0;
+      for (let len = Math.min(this.longest, run.length - i); len > 1; len--) {
+        if (this.words.has(run.slice(i, i + len))) {
+          found = len;
+          break;
+        }
+      }
+      if (found === 0) {
+        i++;
+        continue;
+      }
+      if (unknownFrom < i) out.push(...segmentCjk(run.slice(unknownFrom, i)));
+      out.push(run.slice(i, i + found));
+      i += found;
+      unknownFrom = i;
+    }
+    if (unknownFrom < run.length) out.push(...segmentCjk(run.slice(unknownFrom)));
+    return out;
+  }
+}

@@ -1,8 +1,9 @@
 // Precomputes, once per loaded runbook, everything a query is compared against: each row's weighted
 // terms (inverse row frequency, so words every row uses count little), phrases, codes, providers, routes.
-import { hasCjk } from './cjk.js';
+import { CjkDictionary, hasCjk } from './cjk.js';
 import type { RouteFamily, SignalName } from './read-structure.js';
 import {
+  type Glossary,
   type GlossaryEntry,
   type QueryRoute,
   readWords,
@@ -81,14 +82,16 @@ export function routeMatches(route: IndexedRoute, query: QueryRoute): boolean {
   return route.pattern.test(query.path.replace(/[?#].*$/, ''));
 }
 
-function indexRow(row: RunbookRow, order: number): IndexedRow {
+function indexRow(row: RunbookRow, order: number, glossary: Glossary): IndexedRow {
   const raw = new Map<string, number>();
   const providers = new Set(row.match.providers);
   const take = (text: string, weight: number): IndexedPhrase => {
-    const f = readWords(text);
+    const f = readWords(text, undefined, glossary);
     for (const p of f.providers.keys()) providers.add(p);
     for (const [term, hit] of f.terms) raw.set(term, Math.max(raw.get(term) ?? 0, weight * hit.factor));
-    const direct = [...f.terms].filter(([, hit]) => hit.via === undefined).map(([term]) => term);
+    const direct = [...f.terms]
+      .filter(([, hit]) => hit.via === undefined || hit.translated)
+      .map(([term]) => term);
     const statuses = [...f.statuses.keys()];
     const named = [...f.providers.keys()];
     return {
@@ -142,30 +145,48 @@ function weighByRarity(rows: IndexedRow[]): void {
   }
 }
 
-/** Each vocabulary alias, read once: the runbook word's features and how to find the alias in a query. */
-function compileGlossary(vocabulary: Readonly<Record<string, readonly string[]>>): GlossaryEntry[] {
-  const entries: GlossaryEntry[] = [];
+type VocabularyField = Readonly<Record<string, readonly string[]>>;
+
+/** The CJK words the runbook itself uses: vocabulary aliases, and each space-separated CJK word of its rows. */
+function cjkWordsOf(rows: readonly RunbookRow[], vocabulary: VocabularyField): string[] {
+  const words: string[] = [];
+  for (const aliases of Object.values(vocabulary))
+    for (const a of aliases) if (hasCjk(a)) words.push(a.toLowerCase().replace(/\s+/g, ''));
+  for (const row of rows)
+    for (const text of [...row.match.phrases, ...row.match.keywords])
+      for (const chunk of text.toLowerCase().split(/\s+/))
+        if (/^[^\x00-\x7f]+$/.test(chunk)) words.push(chunk);
+  return words;
+}
+
+/** Each vocabulary alias, read once: the runbook word's features, found by its first word or as a CJK word. */
+function compileGlossary(rows: readonly RunbookRow[], vocabulary: VocabularyField): Glossary {
+  const byFirstWord = new Map<string, { words: string[]; entry: GlossaryEntry }[]>();
+  const byCjkWord = new Map<string, GlossaryEntry[]>();
   for (const [meaning, aliases] of Object.entries(vocabulary)) {
     const f = readWords(meaning);
     const terms = [...f.terms.keys()];
     const statuses = [...f.statuses.keys()];
     const providers = [...f.providers.keys()];
     for (const alias of aliases) {
-      const cjk = hasCjk(alias);
-      const words = cjk ? undefined : tokenize(alias);
-      if (words !== undefined && words.length === 0) continue;
-      const compact = cjk ? alias.toLowerCase().replace(/\s+/g, '') : undefined;
-      entries.push({ alias, words, compact, meaning, terms, statuses, providers });
+      const entry = { alias, meaning, terms, statuses, providers };
+      if (hasCjk(alias)) {
+        const word = alias.toLowerCase().replace(/\s+/g, '');
+        byCjkWord.set(word, [...(byCjkWord.get(word) ?? []), entry]);
+        continue;
+      }
+      const words = tokenize(alias);
+      const first = words[0];
+      if (first !== undefined) byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), { words, entry }]);
     }
   }
-  return entries;
+  const cjk = cjkWordsOf(rows, vocabulary);
+  return { byFirstWord, byCjkWord, dictionary: cjk.length > 0 ? new CjkDictionary(cjk) : undefined };
 }
 
-export function indexRunbook(
-  rows: readonly RunbookRow[],
-  vocabulary: Readonly<Record<string, readonly string[]>> = {},
-): RunbookIndex {
-  const indexed = rows.map(indexRow);
+export function indexRunbook(rows: readonly RunbookRow[], vocabulary: VocabularyField = {}): RunbookIndex {
+  const glossary = compileGlossary(rows, vocabulary);
+  const indexed = rows.map((row, i) => indexRow(row, i, glossary));
   weighByRarity(indexed);
   const surfaces = new Set<string>();
   for (const row of rows) {
@@ -174,26 +195,9 @@ export function indexRunbook(
   }
   for (const w of SYNONYM_WORDS) surfaces.add(w);
   for (const w of Object.keys(PROVIDER_ALIASES)) surfaces.add(w);
-  const glossary = compileGlossary(vocabulary);
-  const glossaryByFirstWord = new Map<string, GlossaryEntry[]>();
-  for (const g of glossary) {
-    const first = g.words?.[0];
-    if (first === undefined) continue;
-    glossaryByFirstWord.set(first, [...(glossaryByFirstWord.get(first) ?? []), g]);
-    for (const w of g.words ?? []) surfaces.add(w);
-  }
+  for (const runs of glossary.byFirstWord.values())
+    for (const { words } of runs) for (const w of words) surfaces.add(w);
   const stems = new Set(indexed.flatMap((r) => [...r.terms.keys()]));
   const spellable = [...surfaces].filter((w) => !/\d/.test(w) && !isCjk(w));
-  const cjkWords = [...stems].filter((t) => isCjk(t) && t.length > 1);
-  return {
-    rows: indexed,
-    vocabulary: {
-      spelling: new SpellingIndex(spellable),
-      surfaces,
-      stems,
-      glossaryByFirstWord,
-      cjkGlossary: glossary.filter((g) => g.compact !== undefined),
-      cjkWords,
-    },
-  };
+  return { rows: indexed, vocabulary: { spelling: new SpellingIndex(spellable), surfaces, stems, glossary } };
 }

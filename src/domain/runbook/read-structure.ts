@@ -20,6 +20,8 @@ export interface Structure {
   families: Map<RouteFamily, string>;
   codes: Map<string, string>;
   signals: Map<SignalName, string>;
+  /** Providers named by their token endpoint's host (oidc.*.amazonaws.com is Kiro's). */
+  providers: Map<string, string>;
 }
 
 const ROUTE = /(?:\b(get|post|put|patch|delete)\s+)?(\/v\d+(?:beta)?(?:\/[a-z0-9_.{}<>*-]+)*)/g;
@@ -30,6 +32,16 @@ const FILE_SUFFIX = /\.(?:json|go|ya?ml|js|ts|txt|log|md|toml|env|sh|exe|py)$/;
 /** Hosts of the providers' OAuth token endpoints (the proxy refreshes credentials there). */
 const TOKEN_HOSTS =
   /(?:^|\.)(?:oauth2\.googleapis\.com|accounts\.google\.com|amazonaws\.com|awsapps\.com|anthropic\.com|claude\.ai|auth\.openai\.com|iflow\.cn|qwen\.ai|moonshot\.cn|kimi\.com|x\.ai|github\.com)$/;
+const HOST_PROVIDERS: [RegExp, string][] = [
+  [/(?:googleapis|google)\.com$/, 'gemini'],
+  [/(?:amazonaws|awsapps)\.com$/, 'kiro'],
+  [/(?:anthropic\.com|claude\.ai)$/, 'claude'],
+  [/openai\.com$/, 'codex'],
+  [/iflow\.cn$/, 'iflow'],
+  [/qwen\.ai$/, 'qwen'],
+  [/(?:moonshot\.cn|kimi\.com)$/, 'kimi'],
+  [/(?:^|\.)x\.ai$/, 'xai'],
+];
 const TOKEN_PATH = /\/(?:oauth2?\/)?(?:device\/)?token\b|\/oauth\/|\/refresh_token\b/;
 
 const CODE_TOKEN = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.[a-z])/g;
@@ -63,6 +75,9 @@ function readUrls(lower: string, s: Structure): string {
     const reason = `provider token endpoint ${host}${path ?? ''}`.slice(0, 80);
     s.families.set('token-endpoint', reason);
     s.signals.set('token-endpoint', reason);
+    const provider = HOST_PROVIDERS.find(([re]) => re.test(host))?.[1];
+    if (provider !== undefined && !s.providers.has(provider))
+      s.providers.set(provider, `token endpoint of provider ${provider}`);
     return ' ';
   });
 }
@@ -101,7 +116,13 @@ function readUpgrade(lower: string, s: Structure): void {
 
 /** Structure first: URLs of token endpoints are taken out so their /v1/... path is not read as the proxy's. */
 export function readStructure(lower: string): Structure {
-  const s: Structure = { routes: [], families: new Map(), codes: new Map(), signals: new Map() };
+  const s: Structure = {
+    routes: [],
+    families: new Map(),
+    codes: new Map(),
+    signals: new Map(),
+    providers: new Map(),
+  };
   readUpgrade(lower, s);
   const rest = readUrls(lower, s);
   readRoutes(rest, s);

@@ -1,7 +1,7 @@
 // Turns free text (a query, or a row's own words) into matching features: stemmed terms, status codes,
 // providers, routes and issue numbers, each remembering the human-readable reason it was found. Chinese
 // words count as terms of their own and, through the runbook's vocabulary, as the English words they mean.
-import { hasCjk, isCjkStopWord } from './cjk.js';
+import { type CjkDictionary, isCjkStopWord } from './cjk.js';
 import { type QueryRoute, type RouteFamily, readStructure, type SignalName } from './read-structure.js';
 import type { SpellingIndex } from './spelling.js';
 import {
@@ -22,6 +22,8 @@ export interface TermHit {
   via: string | undefined;
   /** 1 for a word as typed; less for words implied by a synonym or a corrected spelling. */
   factor: number;
+  /** Set for a runbook word found through the vocabulary ("刷新" → "refresh"): it counts in phrases. */
+  translated?: true;
 }
 
 export interface Features {
@@ -42,25 +44,27 @@ export interface Features {
 export interface GlossaryEntry {
   /** As written in the runbook (shown in reasons). */
   alias: string;
-  /** Latin aliases: the token run to find; CJK aliases: the text to find, spaces removed. */
-  words: string[] | undefined;
-  compact: string | undefined;
   meaning: string;
   terms: string[];
   statuses: number[];
   providers: string[];
 }
 
-/** What the spelling corrector may trust as already known. */
+/** The runbook's vocabulary, ready to read with. */
+export interface Glossary {
+  /** Latin aliases by first word, with the whole run of words to find. */
+  byFirstWord: ReadonlyMap<string, { words: string[]; entry: GlossaryEntry }[]>;
+  /** CJK aliases (spaces removed), found as words by the dictionary split. */
+  byCjkWord: ReadonlyMap<string, GlossaryEntry[]>;
+  dictionary: CjkDictionary | undefined;
+}
+
+/** What the spelling corrector may trust as already known, and the vocabulary. */
 export interface Vocabulary {
   spelling: SpellingIndex;
   surfaces: ReadonlySet<string>;
   stems: ReadonlySet<string>;
-  /** Latin glossary entries by their first word; CJK ones are looked up as substrings. */
-  glossaryByFirstWord: ReadonlyMap<string, GlossaryEntry[]>;
-  cjkGlossary: readonly GlossaryEntry[];
-  /** The rows' own CJK words (two characters or more), found as substrings when segmentation splits them. */
-  cjkWords: readonly string[];
+  glossary: Glossary;
 }
 
 const SYNONYM_FACTOR = 0.8;
@@ -131,22 +135,29 @@ function readSynonyms(tokens: string[], f: Features): Set<number> {
 
 function addMeaning(f: Features, g: GlossaryEntry): void {
   const via = `"${g.alias}" → "${g.meaning}"`;
-  for (const t of g.terms) addTerm(f, t, { word: t, via, factor: GLOSSARY_FACTOR });
+  for (const t of g.terms) addTerm(f, t, { word: t, via, factor: GLOSSARY_FACTOR, translated: true });
   for (const code of g.statuses) if (!f.statuses.has(code)) f.statuses.set(code, `"${g.alias}" → ${code}`);
   for (const p of g.providers) if (!f.providers.has(p)) f.providers.set(p, `"${g.alias}" → provider ${p}`);
 }
 
-/** The runbook's vocabulary: Latin aliases as word runs, CJK aliases and the rows' CJK words as substrings. */
-function readGlossary(lower: string, tokens: string[], vocab: Vocabulary, f: Features): void {
+/**
+ * The runbook's vocabulary: Latin aliases as runs of words (the words still count as themselves), CJK
+ * aliases as whole words (read as their meaning only). Returns the positions of the CJK words it read.
+ */
+function readGlossary(tokens: string[], glossary: Glossary, f: Features): Set<number> {
+  const consumed = new Set<number>();
   tokens.forEach((word, i) => {
-    for (const g of vocab.glossaryByFirstWord.get(word) ?? [])
-      if (g.words?.every((w, k) => tokens[i + k] === w)) addMeaning(f, g);
+    if (isCjk(word)) {
+      const entries = glossary.byCjkWord.get(word);
+      if (entries === undefined) return;
+      for (const g of entries) addMeaning(f, g);
+      consumed.add(i);
+      return;
+    }
+    for (const { words, entry } of glossary.byFirstWord.get(word) ?? [])
+      if (words.every((w, k) => tokens[i + k] === w)) addMeaning(f, entry);
   });
-  if (!hasCjk(lower)) return;
-  const compact = lower.replace(/\s+/g, '');
-  for (const g of vocab.cjkGlossary) if (compact.includes(g.compact as string)) addMeaning(f, g);
-  for (const w of vocab.cjkWords)
-    if (!f.terms.has(w) && compact.includes(w)) addTerm(f, w, { word: w, via: undefined, factor: 1 });
+  return consumed;
 }
 
 function isWord(word: string): boolean {
@@ -154,14 +165,17 @@ function isWord(word: string): boolean {
   return !isStopWord(word) && !/^\d+$/.test(word) && word.length > 1;
 }
 
-/** Reads text into features; with a vocabulary, unknown words are corrected towards known ones. */
-export function readWords(text: string, vocab?: Vocabulary): Features {
+/**
+ * Reads text into features; with a vocabulary, unknown words are corrected towards known ones. The
+ * glossary (the vocabulary's, unless given) reads what people write as the runbook's words.
+ */
+export function readWords(text: string, vocab?: Vocabulary, glossary = vocab?.glossary): Features {
   const lower = text.toLowerCase();
   const structure = readStructure(lower);
   const f: Features = {
     terms: new Map(),
     statuses: new Map(),
-    providers: new Map(),
+    providers: structure.providers,
     routes: structure.routes,
     issues: new Set(),
     families: structure.families,
@@ -169,12 +183,12 @@ export function readWords(text: string, vocab?: Vocabulary): Features {
     signals: structure.signals,
   };
   for (const m of lower.matchAll(ISSUE)) f.issues.add(Number(m[1]));
-  const tokens = tokenize(lower.replace(ISSUE, ' '));
+  const tokens = tokenize(lower.replace(ISSUE, ' '), glossary?.dictionary);
   const corrections = vocab ? correctSpelling(tokens, vocab) : new Map<number, string>();
   const consumed = readSynonyms(tokens, f);
-  if (vocab) readGlossary(lower, tokens, vocab, f);
+  const translated = glossary ? readGlossary(tokens, glossary, f) : new Set<number>();
   tokens.forEach((word, i) => {
-    if (consumed.has(i)) return;
+    if (consumed.has(i) || translated.has(i)) return;
     const code = statusCodeOf(word);
     const provider = PROVIDER_ALIASES[word];
     const via = corrections.get(i);

@@ -1,5 +1,5 @@
 // How people's words are normalised for matching: tokens, a light stemmer, stop words, status codes.
-import { segmentCjk } from './cjk.js';
+import { type CjkDictionary, segmentCjk } from './cjk.js';
 
 const STOP_WORDS = new Set(
   `a an the is are was were be been being to of and or in on at for with by from as it its this that these
@@ -55,9 +55,9 @@ export function isCjk(word: string): boolean {
 
 /**
  * Lowercase words: letters and digits (everything else, including _ and -, separates), and the words of
- * CJK runs as the ICU segmenter splits them, in text order.
+ * CJK runs (the dictionary's words first, else as the ICU segmenter splits them), in text order.
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, dictionary?: CjkDictionary): string[] {
   const out: string[] = [];
   let cjkBudget = MAX_CJK_CHARS;
   for (const m of text.toLowerCase().matchAll(TOKEN)) {
@@ -65,7 +65,7 @@ export function tokenize(text: string): string[] {
     if (!isCjk(run)) out.push(run);
     else if (cjkBudget > 0) {
       cjkBudget -= run.length;
-      for (const w of segmentCjk(run)) out.push(w);
+      for (const w of dictionary ? dictionary.split(run) : segmentCjk(run)) out.push(w);
     }
   }
   return out;
