@@ -155,7 +155,7 @@ function cjkWordsOf(rows: readonly RunbookRow[], vocabulary: VocabularyField): s
   for (const row of rows)
     for (const text of [...row.match.phrases, ...row.match.keywords])
       for (const chunk of text.toLowerCase().split(/\s+/))
-        if (/^[^\x00-\x7f]+$/.test(chunk)) words.push(chunk);
+        if (isCjk(chunk) && hasCjk(chunk) && !/[a-z0-9]/.test(chunk)) words.push(chunk);
   return words;
 }
 
