@@ -2,7 +2,7 @@
 // or URL belongs to (the proxy's management API, its /v1 API, or a provider's OAuth token endpoint),
 // error codes (model_cooldown, invalid_grant, a JSON "code", a log line's trailing ": unauthorized"),
 // and version-upgrade stories ("after upgrading to v7.2.149", "更新到7.2.19后", "works in v6.7.25").
-import { CJK_RUN } from './cjk.js';
+import { CJK_RUN, hasCjk } from './cjk.js';
 
 export const SIGNAL_NAMES = ['upgrade', 'token-endpoint'] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
@@ -66,6 +66,7 @@ function familyOf(path: string): RouteFamily | undefined {
 }
 
 function readUrls(lower: string, s: Structure): string {
+  if (!/[a-z0-9]\.[a-z]/.test(lower)) return lower;
   return lower.replace(URL, (whole, host: string, path: string | undefined) => {
     if (FILE_SUFFIX.test(host) && path === undefined) return whole;
     const tokenEndpoint =
@@ -97,14 +98,18 @@ function readCodes(lower: string, s: Structure): void {
   const add = (code: string, how: string) => {
     if (!s.codes.has(code)) s.codes.set(code, `${how} ${code}`);
   };
-  for (const m of lower.matchAll(CODE_TOKEN)) add(m[0], 'error code');
-  for (const m of lower.matchAll(JSON_CODE)) add(m[1] as string, 'error code');
-  for (const m of lower.matchAll(TRAILING_REASON)) add(m[1] as string, 'log line ends in');
+  // cheap checks first: most queries have no underscore, quote or colon
+  if (lower.includes('_')) for (const m of lower.matchAll(CODE_TOKEN)) add(m[0], 'error code');
+  if (lower.includes('"')) for (const m of lower.matchAll(JSON_CODE)) add(m[1] as string, 'error code');
+  if (lower.includes(':'))
+    for (const m of lower.matchAll(TRAILING_REASON)) add(m[1] as string, 'log line ends in');
 }
 
 function readUpgrade(lower: string, s: Structure): void {
-  const versions = new Set([...lower.matchAll(VERSION)].map((m) => m[0].replace(/^v/, '')));
-  const cjk = [...lower.matchAll(CJK_RUN)].map((m) => m[0]).join(' ');
+  const versions = /\d\.\d/.test(lower)
+    ? new Set([...lower.matchAll(VERSION)].map((m) => m[0].replace(/^v/, '')))
+    : new Set<string>();
+  const cjk = hasCjk(lower) ? [...lower.matchAll(CJK_RUN)].map((m) => m[0]).join(' ') : '';
   const cue = UPGRADE_WORDS.exec(lower)?.[0] ?? UPGRADE_CJK.exec(cjk)?.[0];
   const alone = UPGRADE_ALONE.exec(lower)?.[0];
   const shown = [...versions].slice(0, 2).map((v) => `v${v}`);
@@ -125,7 +130,7 @@ export function readStructure(lower: string): Structure {
   };
   readUpgrade(lower, s);
   const rest = readUrls(lower, s);
-  readRoutes(rest, s);
+  if (rest.includes('/v')) readRoutes(rest, s);
   readCodes(rest, s);
   if (/\btoken\s+endpoint\b/.test(rest) && !s.signals.has('token-endpoint'))
     s.signals.set('token-endpoint', 'mentions the token endpoint');

@@ -70,6 +70,8 @@ export const TERM_SYNONYMS: TermSynonym[] = [
   term('not refreshing', 'stop'),
   term('quota', 'cooldown'),
   term('loopback', 'localhost'),
+  term('every day', 'daily'),
+  term('every morning', 'daily'),
 ];
 
 /** Provider names people use, mapped to the proxy's provider string. */

@@ -1,5 +1,5 @@
 // How people's words are normalised for matching: tokens, a light stemmer, stop words, status codes.
-import { type CjkDictionary, segmentCjk } from './cjk.js';
+import { type CjkDictionary, hasCjk, segmentCjk } from './cjk.js';
 
 const STOP_WORDS = new Set(
   `a an the is are was were be been being to of and or in on at for with by from as it its this that these
@@ -58,9 +58,11 @@ export function isCjk(word: string): boolean {
  * CJK runs (the dictionary's words first, else as the ICU segmenter splits them), in text order.
  */
 export function tokenize(text: string, dictionary?: CjkDictionary): string[] {
+  const lower = text.toLowerCase();
+  if (!hasCjk(lower)) return lower.match(/[a-z0-9]+/g) ?? [];
   const out: string[] = [];
   let cjkBudget = MAX_CJK_CHARS;
-  for (const m of text.toLowerCase().matchAll(TOKEN)) {
+  for (const m of lower.matchAll(TOKEN)) {
     const run = m[0];
     if (!isCjk(run)) out.push(run);
     else if (cjkBudget > 0) {
