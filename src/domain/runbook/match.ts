@@ -9,7 +9,7 @@
 // score = points / (points + 4): 0..1, rounded to 3 decimals; 0.5 means 4 points.
 // A row matches with at least 1.5 points and at least 40% of the best row's points (a bare provider name
 // is enough; "hello world" is not). Same input, same output: ties keep the runbook's row order.
-import { type IndexedRow, routeMatches } from './index-rows.js';
+import { type IndexedPhrase, type IndexedRow, routeMatches } from './index-rows.js';
 import { type Features, readWords } from './read-words.js';
 import type { Runbook, RunbookRow } from './schema.js';
 
@@ -116,15 +116,18 @@ function scoreCategories(entry: IndexedRow, q: Features, out: Scored): void {
   }
 }
 
+/** Every word, code and provider of the phrase is in the query (plain loops: this runs per row per query). */
+function phraseFound(p: IndexedPhrase, q: Features): boolean {
+  for (const t of p.terms) if (!q.terms.has(t)) return false;
+  for (const s of p.statuses) if (!q.statuses.has(s)) return false;
+  for (const v of p.providers) if (!q.providers.has(v)) return false;
+  return true;
+}
+
 function scoreWords(entry: IndexedRow, q: Features, out: Scored): void {
   const covered = new Set<string>();
-  const whole = entry.phrases.filter(
-    (p) =>
-      p.size >= 2 &&
-      p.terms.every((t) => q.terms.has(t)) &&
-      p.statuses.every((s) => q.statuses.has(s)) &&
-      p.providers.every((v) => q.providers.has(v)),
-  );
+  const whole: IndexedPhrase[] = [];
+  for (const p of entry.phrases) if (p.size >= 2 && phraseFound(p, q)) whole.push(p);
   whole.sort((a, b) => b.size - a.size);
   whole.forEach((p, i) => {
     out.points += POINTS.phraseWord * (p.size - 1) * (i === 0 ? 1 : POINTS.extraPhrase);
