@@ -32,5 +32,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # --max-semi-space-size=4: a smaller young generation keeps peak memory ~30 MB lower under a burst of
-# commands at no measurable cost in throughput (README, Performance).
-CMD ["node", "--max-semi-space-size=4", "dist/cli.js", "serve"]
+# commands at no measurable cost in throughput; --heap-growing-percent=100: a full GC before dead old
+# objects pile up past twice the live heap (README, Performance).
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=100", "dist/cli.js", "serve"]

@@ -13,9 +13,13 @@ const run = promisify(execFile);
  * Node flags the bot ships with (Dockerfile CMD, `npm start`; test/deploy.test.ts keeps them in step): a
  * young generation of at most 4 MB per semi-space instead of V8's 16 MB. A burst of commands makes mostly
  * short-lived garbage, so scavenges stay cheap, and peak RSS under the bench's burst drops by ~30 MB.
- * The bench runs its bare Bolt baselines with the same flags.
+ * --heap-growing-percent=100: the next full GC comes when the old generation has doubled since the last
+ * one. With small semi-spaces, what lives through a burst (acks in flight, commands waiting for a proxy
+ * read, answers being posted) is promoted and dies old; V8's own growing factor (up to 4x when the bot is
+ * busy) let that dead weight pile up from ~25 MB to ~100 MB before a full GC, which was the 40 MB between
+ * the 128 MB and the 170 MB bench runs (--trace-gc). The bench runs bare Bolt with the same flags.
  */
-export const BOT_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const BOT_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
 
 export interface Built {
   /** Node arguments that start the bot / the bare Bolt app. */

@@ -1,4 +1,5 @@
-// Matcher latency: many queries of the kinds people type (codes, sentences, pasted logs, typos, junk),
+// Matcher latency: many queries of the kinds people type (codes, sentences, pasted logs, typos, junk,
+// Chinese reports),
 // after a warm-up, each timed with process.hrtime.bigint(). Figures in microseconds.
 import { bundledRunbookPath, loadRunbookFile } from '../src/domain/runbook/load.js';
 import { matchRunbook } from '../src/domain/runbook/match.js';
@@ -28,6 +29,11 @@ export const PHRASES = [
   'refresh failures spiked right after we changed the config',
   'hello world',
   'lunch?',
+  '登录提示 服务器地址无效或管理接口未启用',
+  '多账号使用情况下，一个账号额度用完后，进入冷却状态，重置后也不会从冷却状态恢复',
+  '更新到7.2.19后，gemini oauth 无法认证',
+  'POST https://oauth2.googleapis.com/token 403 {"error":"invalid_grant","error_description":"Token has been expired or revoked."}',
+  'Suspended client qwen-abc.json for model qwen3-coder-plus: unauthorized',
   `${'2026-02-21T10:00:00Z INFO [gin] 200 | 12ms | 127.0.0.1 | POST "/v1/chat/completions"\n'.repeat(20)}iflow executor: token refresh failed`,
 ];
 

@@ -14,7 +14,8 @@
 //      Then one more run of the bot and of bare Bolt paced at BENCH_PACED_RPS (1000) req/s, latency counted
 //      from each command's scheduled time: the ack latency below saturation (printed, not in the last line).
 //   2. The bot's peak memory: VmHWM of its process (Linux /proc) after all rounds.
-//   3. The matcher's time per query (bench/matcher.ts).
+//   3. The matcher's time per query (bench/matcher.ts), and how it ranks the real reports of the shared dev
+//      set (bench/why-realworld.ts; ../shared/design/why-realworld-dev.tsv, read at run time).
 // Everything listens on 127.0.0.1 only; loops are bounded; the whole run takes about 100 s.
 // Knobs (for investigating, not for CI): BENCH_REQUESTS (3000), BENCH_ROUNDS (3), BENCH_WARMUP (3000),
 // BENCH_PACED_RPS (1000), BENCH_PROXY_DELAY_MS (2000), BENCH_COMMAND / BENCH_TEXT (default: /auth-status), BENCH_TSX=1, BENCH_PIN=0,
@@ -29,6 +30,7 @@ import { cpuSeconds, freePort, pin, pinning, startChild, startWorld } from './ch
 import { measureMatcher } from './matcher.js';
 import { benchLine } from './run-line.js';
 import { runWatchBench } from './watch.js';
+import { realWorldLine } from './why-realworld.js';
 
 const COUNT = Number(process.env.BENCH_REQUESTS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -284,6 +286,7 @@ try {
 
   const matcher = measureMatcher();
   console.log(`matcher: ${matcher.queries} queries, p50 ${matcher.p50_us} µs, p99 ${matcher.p99_us} µs`);
+  console.log(realWorldLine());
   console.log(await runWatchBench());
 
   console.log(

@@ -61,6 +61,26 @@ describe('auth-bot runbook check', () => {
     expect(r.code).toBe(0);
   });
 
+  it('accepts the vocabulary, codes and signals fields, and names a bad one by line and field', async () => {
+    const good = join(dir, 'vocab.yml');
+    writeFileSync(
+      good,
+      `vocabulary:\n  disk: [磁盘, 硬盘]\nrows:\n  - id: disk-full\n    symptom: Disk is full\n    confirm: df\n    fix: rm\n    match:\n      keywords: [disk, 磁盘满]\n      codes: [enospc]\n      signals: [upgrade]\n`,
+    );
+    expect(await check([good])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: 1 row /) });
+    const bad = join(dir, 'bad-signal.yml');
+    writeFileSync(bad, readFileSync(good, 'utf8').replace('signals: [upgrade]', 'signals: [reboot]'));
+    const r = await check([bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('line 11, field rows[0].match.signals[0] (row "disk-full")');
+    const badCode = join(dir, 'bad-code.yml');
+    writeFileSync(badCode, readFileSync(good, 'utf8').replace('codes: [enospc]', 'codes: [ENOSPC]'));
+    expect((await check([badCode])).stderr).toContain('an error code is lowercase letters, digits and _');
+    const badVocab = join(dir, 'bad-vocab.yml');
+    writeFileSync(badVocab, readFileSync(good, 'utf8').replace('disk: [磁盘, 硬盘]', 'disk: []'));
+    expect((await check([badVocab])).stderr).toMatch(/line 2, field vocabulary\.disk: list at least one way/);
+  });
+
   it('rejects a copy that reuses an id', async () => {
     const text = readFileSync(bundledRunbookPath(), 'utf8').replace('id: refresh-404', 'id: refresh-401');
     const file = join(dir, 'dup.yml');

@@ -1,10 +1,19 @@
 // Precomputes, once per loaded runbook, everything a query is compared against: each row's weighted
 // terms (inverse row frequency, so words every row uses count little), phrases, codes, providers, routes.
-import { type QueryRoute, readWords, SYNONYM_WORDS, type Vocabulary } from './read-words.js';
+import { CjkDictionary, hasCjk } from './cjk.js';
+import type { RouteFamily, SignalName } from './read-structure.js';
+import {
+  type Glossary,
+  type GlossaryEntry,
+  type QueryRoute,
+  readWords,
+  SYNONYM_WORDS,
+  type Vocabulary,
+} from './read-words.js';
 import type { RunbookRow } from './schema.js';
 import { SpellingIndex } from './spelling.js';
 import { PROVIDER_ALIASES } from './synonyms.js';
-import { tokenize } from './words.js';
+import { isCjk, tokenize } from './words.js';
 
 export interface IndexedPhrase {
   text: string;
@@ -35,6 +44,10 @@ export interface IndexedRow {
   providers: Set<string>;
   routes: IndexedRoute[];
   issues: Set<number>;
+  codes: Set<string>;
+  signals: Set<SignalName>;
+  /** Route families of the row's routes, plus token-endpoint when the row listens for it. */
+  families: Set<RouteFamily>;
 }
 
 export interface RunbookIndex {
@@ -69,14 +82,16 @@ export function routeMatches(route: IndexedRoute, query: QueryRoute): boolean {
   return route.pattern.test(query.path.replace(/[?#].*$/, ''));
 }
 
-function indexRow(row: RunbookRow, order: number): IndexedRow {
+function indexRow(row: RunbookRow, order: number, glossary: Glossary): IndexedRow {
   const raw = new Map<string, number>();
   const providers = new Set(row.match.providers);
   const take = (text: string, weight: number): IndexedPhrase => {
-    const f = readWords(text);
+    const f = readWords(text, undefined, glossary);
     for (const p of f.providers.keys()) providers.add(p);
     for (const [term, hit] of f.terms) raw.set(term, Math.max(raw.get(term) ?? 0, weight * hit.factor));
-    const direct = [...f.terms].filter(([, hit]) => hit.via === undefined).map(([term]) => term);
+    const direct = [...f.terms]
+      .filter(([, hit]) => hit.via === undefined || hit.translated)
+      .map(([term]) => term);
     const statuses = [...f.statuses.keys()];
     const named = [...f.providers.keys()];
     return {
@@ -91,6 +106,15 @@ function indexRow(row: RunbookRow, order: number): IndexedRow {
   for (const k of row.match.keywords) take(k, KEYWORD_WEIGHT);
   const phrases = row.match.phrases.map((text) => take(text, PHRASE_WORD_WEIGHT));
   const issues = readWords(`${row.symptom} ${row.scope ?? ''}`).issues;
+  const routes = row.match.routes.map(compileRoute);
+  const signals = new Set(row.match.signals ?? []);
+  const families = new Set<RouteFamily>();
+  for (const r of routes) {
+    const path = r.text.replace(/^\S+\s+/, '');
+    if (path.startsWith('/v0/management')) families.add('management');
+    else if (/^\/v\d/.test(path)) families.add('api');
+  }
+  if (signals.has('token-endpoint')) families.add('token-endpoint');
   return {
     row,
     order,
@@ -98,8 +122,11 @@ function indexRow(row: RunbookRow, order: number): IndexedRow {
     phrases,
     statuses: new Set(row.match.status),
     providers,
-    routes: row.match.routes.map(compileRoute),
+    routes,
     issues,
+    codes: new Set(row.match.codes ?? []),
+    signals,
+    families,
   };
 }
 
@@ -118,8 +145,48 @@ function weighByRarity(rows: IndexedRow[]): void {
   }
 }
 
-export function indexRunbook(rows: readonly RunbookRow[]): RunbookIndex {
-  const indexed = rows.map(indexRow);
+type VocabularyField = Readonly<Record<string, readonly string[]>>;
+
+/** The CJK words the runbook itself uses: vocabulary aliases, and each space-separated CJK word of its rows. */
+function cjkWordsOf(rows: readonly RunbookRow[], vocabulary: VocabularyField): string[] {
+  const words: string[] = [];
+  for (const aliases of Object.values(vocabulary))
+    for (const a of aliases) if (hasCjk(a)) words.push(a.toLowerCase().replace(/\s+/g, ''));
+  for (const row of rows)
+    for (const text of [...row.match.phrases, ...row.match.keywords])
+      for (const chunk of text.toLowerCase().split(/\s+/))
+        if (isCjk(chunk) && hasCjk(chunk) && !/[a-z0-9]/.test(chunk)) words.push(chunk);
+  return words;
+}
+
+/** Each vocabulary alias, read once: the runbook word's features, found by its first word or as a CJK word. */
+function compileGlossary(rows: readonly RunbookRow[], vocabulary: VocabularyField): Glossary {
+  const byFirstWord = new Map<string, { words: string[]; entry: GlossaryEntry }[]>();
+  const byCjkWord = new Map<string, GlossaryEntry[]>();
+  for (const [meaning, aliases] of Object.entries(vocabulary)) {
+    const f = readWords(meaning);
+    const terms = [...f.terms.keys()];
+    const statuses = [...f.statuses.keys()];
+    const providers = [...f.providers.keys()];
+    for (const alias of aliases) {
+      const entry = { alias, meaning, terms, statuses, providers };
+      if (hasCjk(alias)) {
+        const word = alias.toLowerCase().replace(/\s+/g, '');
+        byCjkWord.set(word, [...(byCjkWord.get(word) ?? []), entry]);
+        continue;
+      }
+      const words = tokenize(alias);
+      const first = words[0];
+      if (first !== undefined) byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), { words, entry }]);
+    }
+  }
+  const cjk = cjkWordsOf(rows, vocabulary);
+  return { byFirstWord, byCjkWord, dictionary: cjk.length > 0 ? new CjkDictionary(cjk) : undefined };
+}
+
+export function indexRunbook(rows: readonly RunbookRow[], vocabulary: VocabularyField = {}): RunbookIndex {
+  const glossary = compileGlossary(rows, vocabulary);
+  const indexed = rows.map((row, i) => indexRow(row, i, glossary));
   weighByRarity(indexed);
   const surfaces = new Set<string>();
   for (const row of rows) {
@@ -128,7 +195,9 @@ export function indexRunbook(rows: readonly RunbookRow[]): RunbookIndex {
   }
   for (const w of SYNONYM_WORDS) surfaces.add(w);
   for (const w of Object.keys(PROVIDER_ALIASES)) surfaces.add(w);
+  for (const runs of glossary.byFirstWord.values())
+    for (const { words } of runs) for (const w of words) surfaces.add(w);
   const stems = new Set(indexed.flatMap((r) => [...r.terms.keys()]));
-  const spellable = [...surfaces].filter((w) => !/\d/.test(w));
-  return { rows: indexed, vocabulary: { spelling: new SpellingIndex(spellable), surfaces, stems } };
+  const spellable = [...surfaces].filter((w) => !/\d/.test(w) && !isCjk(w));
+  return { rows: indexed, vocabulary: { spelling: new SpellingIndex(spellable), surfaces, stems, glossary } };
 }

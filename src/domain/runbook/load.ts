@@ -65,7 +65,7 @@ export function loadRunbook(text: string, source: string): Runbook {
     );
   }
   const rows = parsed.data.rows.map(toRow);
-  return { source, rows, index: indexRunbook(rows) };
+  return { source, rows, index: indexRunbook(rows, parsed.data.vocabulary) };
 }
 
 function toRow(r: z.output<typeof runbookSchema>['rows'][number]): RunbookRow {

@@ -9,7 +9,7 @@
 // score = points / (points + 4): 0..1, rounded to 3 decimals; 0.5 means 4 points.
 // A row matches with at least 1.5 points and at least 40% of the best row's points (a bare provider name
 // is enough; "hello world" is not). Same input, same output: ties keep the runbook's row order.
-import { type IndexedRow, routeMatches } from './index-rows.js';
+import { type IndexedPhrase, type IndexedRow, routeMatches } from './index-rows.js';
 import { type Features, readWords } from './read-words.js';
 import type { Runbook, RunbookRow } from './schema.js';
 
@@ -37,6 +37,9 @@ const POINTS = {
   route: 3,
   routePrefix: 1,
   issue: 4,
+  code: 4,
+  upgrade: 5,
+  tokenEndpoint: 3,
   phraseWord: 0.8,
   extraPhrase: 0.5,
   mismatch: 1.5,
@@ -58,12 +61,42 @@ function firstShared<T>(query: Map<T, string>, row: Set<T>): string | undefined 
   return undefined;
 }
 
+/**
+ * A status code counts only where it came from: a 403 from a provider's token endpoint is not the
+ * management API's 403. When the query names route families and the row has some, they must meet.
+ */
+function familyFits(entry: IndexedRow, q: Features): boolean | undefined {
+  if (q.families.size === 0 || entry.families.size === 0) return undefined;
+  for (const family of q.families.keys()) if (entry.families.has(family)) return true;
+  return false;
+}
+
+function scoreStructure(entry: IndexedRow, q: Features, out: Scored): void {
+  const code = firstShared(q.codes, entry.codes);
+  if (code !== undefined) {
+    out.points += POINTS.code;
+    out.reasons.push(code);
+  }
+  const upgrade = entry.signals.has('upgrade') ? q.signals.get('upgrade') : undefined;
+  if (upgrade !== undefined) {
+    out.points += POINTS.upgrade;
+    out.reasons.push(upgrade);
+  }
+  const endpoint = entry.signals.has('token-endpoint') ? q.signals.get('token-endpoint') : undefined;
+  if (endpoint !== undefined) {
+    out.points += POINTS.tokenEndpoint;
+    out.reasons.push(endpoint);
+  }
+}
+
 function scoreCategories(entry: IndexedRow, q: Features, out: Scored): void {
-  const status = firstShared(q.statuses, entry.statuses);
+  const fits = familyFits(entry, q);
+  const status = fits === false ? undefined : firstShared(q.statuses, entry.statuses);
   if (status !== undefined) {
     out.points += POINTS.status;
     out.reasons.push(status);
-  } else if (q.statuses.size > 0 && entry.statuses.size > 0) out.points -= POINTS.mismatch;
+  } else if (fits === false || (fits === undefined && q.statuses.size > 0 && entry.statuses.size > 0))
+    out.points -= POINTS.mismatch;
   const provider = firstShared(q.providers, entry.providers);
   if (provider !== undefined) {
     out.points += POINTS.provider;
@@ -83,15 +116,18 @@ function scoreCategories(entry: IndexedRow, q: Features, out: Scored): void {
   }
 }
 
+/** Every word, code and provider of the phrase is in the query (plain loops: this runs per row per query). */
+function phraseFound(p: IndexedPhrase, q: Features): boolean {
+  for (const t of p.terms) if (!q.terms.has(t)) return false;
+  for (const s of p.statuses) if (!q.statuses.has(s)) return false;
+  for (const v of p.providers) if (!q.providers.has(v)) return false;
+  return true;
+}
+
 function scoreWords(entry: IndexedRow, q: Features, out: Scored): void {
   const covered = new Set<string>();
-  const whole = entry.phrases.filter(
-    (p) =>
-      p.size >= 2 &&
-      p.terms.every((t) => q.terms.has(t)) &&
-      p.statuses.every((s) => q.statuses.has(s)) &&
-      p.providers.every((v) => q.providers.has(v)),
-  );
+  const whole: IndexedPhrase[] = [];
+  for (const p of entry.phrases) if (p.size >= 2 && phraseFound(p, q)) whole.push(p);
   whole.sort((a, b) => b.size - a.size);
   whole.forEach((p, i) => {
     out.points += POINTS.phraseWord * (p.size - 1) * (i === 0 ? 1 : POINTS.extraPhrase);
@@ -122,6 +158,7 @@ function scoreRows(runbook: Runbook, query: string): Scored[] {
   const q = readWords(clip(query), runbook.index.vocabulary);
   return runbook.index.rows.map((entry) => {
     const out: Scored = { entry, points: 0, reasons: [] };
+    scoreStructure(entry, q, out);
     scoreCategories(entry, q, out);
     scoreWords(entry, q, out);
     return out;

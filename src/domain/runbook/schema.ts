@@ -1,6 +1,7 @@
 // The runbook file's shape (runbook/runbook.yml), validated with zod. Row ids are public interface.
 import { z } from 'zod';
 import type { RunbookIndex } from './index-rows.js';
+import { SIGNAL_NAMES, type SignalName } from './read-structure.js';
 
 /** The approval-gated fixes the bot can run. Fixed: policy.yml names the same five. */
 export const ACTION_NAMES = ['refresh', 'relogin', 'reenable', 'rollback', 'reset-cooldown'] as const;
@@ -27,6 +28,10 @@ const matchSchema = z.strictObject({
     )
     .default([]),
   keywords: words,
+  codes: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'an error code is lowercase letters, digits and _'))
+    .default([]),
+  signals: z.array(z.enum(SIGNAL_NAMES)).default([]),
 });
 
 export const rowSchema = z.strictObject({
@@ -37,10 +42,25 @@ export const rowSchema = z.strictObject({
   check: kebab('check').optional(),
   action: z.enum(ACTION_NAMES).optional(),
   scope: text.optional(),
-  match: matchSchema.default({ status: [], phrases: [], providers: [], routes: [], keywords: [] }),
+  match: matchSchema.default({
+    status: [],
+    phrases: [],
+    providers: [],
+    routes: [],
+    keywords: [],
+    codes: [],
+    signals: [],
+  }),
 });
 
+/** What people write (any language) for a runbook word: `refresh: [刷新, 续期]`. */
+const vocabularySchema = z.record(
+  z.string().trim().min(1, 'a vocabulary word must not be empty'),
+  z.array(text).min(1, 'list at least one way people write it'),
+);
+
 export const runbookSchema = z.strictObject({
+  vocabulary: vocabularySchema.default({}),
   rows: z
     .array(rowSchema)
     .min(1, 'the runbook needs at least one row')
@@ -65,6 +85,10 @@ export interface RowMatch {
   providers: string[];
   routes: string[];
   keywords: string[];
+  /** Error codes (model_cooldown, invalid_grant) that point here when a log line carries them. */
+  codes?: string[];
+  /** Stories read from the whole report: a version upgrade, a provider token endpoint. */
+  signals?: SignalName[];
 }
 
 export interface RunbookRow {

@@ -47,6 +47,8 @@ export const TERM_SYNONYMS: TermSynonym[] = [
   term('cool down', 'cooldown'),
   term('cooling down', 'cooldown'),
   term('log in', 'login'),
+  term('logged in', 'login'),
+  term('signed in', 'login'),
   term('sign in', 'login'),
   term('signin', 'login'),
   term('re login', 'login'),
@@ -68,6 +70,8 @@ export const TERM_SYNONYMS: TermSynonym[] = [
   term('not refreshing', 'stop'),
   term('quota', 'cooldown'),
   term('loopback', 'localhost'),
+  term('every day', 'daily'),
+  term('every morning', 'daily'),
 ];
 
 /** Provider names people use, mapped to the proxy's provider string. */

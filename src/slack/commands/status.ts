@@ -155,31 +155,42 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
    * Commands waiting on the read of each key (provider, '' for all): all of them get its one answer. A
    * group belongs to one reader generation: after the bot changed the proxy, newcomers start a new read.
    */
-  const waiting = new Map<string, { generation: number; waiters: Waiter[] }>();
+  const waiting = new Map<string, { generation: number; waiters: (Waiter | undefined)[] }>();
 
-  const deliver = async (view: StatusView, waiters: Waiter[]) => {
+  /**
+   * Posts one answer to every waiter. A fixed set of workers walks the list (each post also goes through
+   * the shared limiter): a burst of thousands of waiting commands allocates no promise, closure or async
+   * frame per command while the answers go out, and each entry is let go as soon as it was answered.
+   */
+  const deliver = async (view: StatusView, waiters: (Waiter | undefined)[]) => {
     const message = ephemeral(view);
     const body = JSON.stringify(message); // once for every waiter
     const responder = deps.responder;
-    let failed = 0;
-    await Promise.all(
-      waiters.map((w) =>
-        post(() =>
-          w.respond || !responder || !w.responseUrl
-            ? (w.respond?.(message) ?? Promise.resolve())
-            : responder.post(w.responseUrl, body),
-        ).then(
-          () => deps.onAnswer?.('proxy_read'),
-          (err: unknown) => {
-            failed++;
-            log.error({ err, user: w.user, channel: w.channel }, 'could not answer /auth-status');
-          },
-        ),
-      ),
-    );
+    const count = waiters.length;
     const first = waiters[0]?.started ?? deps.now();
+    let next = 0;
+    let failed = 0;
+    const worker = async () => {
+      while (next < count) {
+        const i = next++;
+        const w = waiters[i] as Waiter;
+        waiters[i] = undefined;
+        try {
+          await post(() =>
+            w.respond || !responder || !w.responseUrl
+              ? (w.respond?.(message) ?? Promise.resolve())
+              : responder.post(w.responseUrl, body),
+          );
+          deps.onAnswer?.('proxy_read');
+        } catch (err) {
+          failed++;
+          log.error({ err, user: w.user, channel: w.channel }, 'could not answer /auth-status');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RESPOND_CONCURRENCY, count) }, worker));
     log.info(
-      { commands: waiters.length, failed, durationMs: deps.now() - first },
+      { commands: count, failed, durationMs: deps.now() - first },
       'answered /auth-status after reading the proxy',
     );
   };
@@ -217,7 +228,7 @@ export function registerStatusCommand(app: App, deps: StatusCommandDeps): void {
       joined.waiters.push(waiter);
       return;
     }
-    const group = { generation, waiters: [waiter] };
+    const group = { generation, waiters: [waiter] as (Waiter | undefined)[] };
     waiting.set(key, group);
     const answered = (view: StatusView) => {
       if (waiting.get(key) === group) waiting.delete(key);

@@ -127,7 +127,7 @@ describe('loadRunbook errors name the line and the field', () => {
       symptom: 'Something breaks',
       confirm: 'Look at it',
       fix: 'Mend it',
-      match: { status: [], phrases: [], providers: [], routes: [], keywords: [] },
+      match: { status: [], phrases: [], providers: [], routes: [], keywords: [], codes: [], signals: [] },
     });
     expect(rb.source).toBe('min.yml');
   });

@@ -96,6 +96,11 @@ describe('matchRunbook on realistic phrasings', () => {
     expect(ids(query).slice(0, within)).toContain(expected);
   });
 
+  it('keeps the figure it had before Chinese and log-structure reading: every phrasing ranks its row first', () => {
+    const first = PHRASINGS.filter(([query, expected]) => ids(query)[0] === expected).length;
+    expect(first).toBe(PHRASINGS.length);
+  });
+
   it('covers every row of the bundled runbook', () => {
     const covered = new Set(PHRASINGS.map(([, id]) => id));
     expect(runbook.rows.filter((r) => !covered.has(r.id)).map((r) => r.id)).toEqual([]);

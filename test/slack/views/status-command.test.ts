@@ -9,6 +9,7 @@ import { registerCheckAction } from '../../../src/slack/actions/check.js';
 import {
   answerStatus,
   createStatusCommandReader,
+  RESPOND_CONCURRENCY,
   registerStatusCommand,
 } from '../../../src/slack/commands/status.js';
 import { findBlockKitViolations } from '../../../src/slack/views/limits.js';
@@ -210,6 +211,53 @@ describe('/auth-status', () => {
     });
     expect(bad?.text).toContain('Invalid provider');
     expect(keys).toEqual(['']);
+  });
+
+  it('answers a burst of thousands released by one read with at most RESPOND_CONCURRENCY posts in flight', async () => {
+    const { app, commands } = fakeApp();
+    let release: (r: StatusReport) => void = () => undefined;
+    const reader = createStatusReader(
+      () =>
+        new Promise<StatusReport>((resolve) => {
+          release = resolve;
+        }),
+      { now: Date.now, maxAgeMs: 10_000 },
+    );
+    let inFlight = 0;
+    let most = 0;
+    const posted = new Set<string>();
+    const responder = {
+      post: async (url: string) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setImmediate(r));
+        inFlight--;
+        if (url.endsWith('/13')) throw new Error('Slack refused the answer (HTTP 500).');
+        posted.add(url);
+      },
+      close: async () => undefined,
+    };
+    const answers: string[] = [];
+    registerStatusCommand(app, {
+      proxy: {} as never,
+      logger,
+      now: Date.now,
+      reader,
+      responder,
+      onAnswer: (source) => answers.push(source),
+    });
+    const n = 2000;
+    for (let i = 0; i < n; i++)
+      await commands.get('/auth-status')?.({
+        command: { text: '', user_id: `U${i}`, channel_id: 'C1', response_url: `https://hooks.test/${i}` },
+        ack: async () => undefined,
+        respond: async () => undefined,
+      });
+    release({ server: { url: 'http://proxy', reachable: true, version: 'v7' }, credentials: [] });
+    await vi.waitFor(() => expect(posted.size).toBe(n - 1), { timeout: 10_000 });
+    expect(most).toBe(RESPOND_CONCURRENCY);
+    expect(posted.has('https://hooks.test/13')).toBe(false);
+    expect(answers).toHaveLength(n - 1);
   });
 
   it('a command that arrives after the bot changed the proxy does not join a read started before', async () => {
