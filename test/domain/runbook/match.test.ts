@@ -186,10 +186,15 @@ describe('matchRunbook reasons and ranking', () => {
 
   it('copes with a very long pasted log quickly', () => {
     const log = `${'2026-02-21T10:00:00Z INFO request served in 12ms '.repeat(200)} iflow executor: token refresh failed`;
-    const started = performance.now();
     const result = matchRunbook(runbook, log);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(result.matches[0]?.row.id).toBe('iflow-refresh-failed');
+    // best of three warm runs: a bound that catches a matcher gone quadratic (seconds), not a busy machine
+    const times = [0, 1, 2].map(() => {
+      const started = performance.now();
+      matchRunbook(runbook, log);
+      return performance.now() - started;
+    });
+    expect(Math.min(...times)).toBeLessThan(50);
   });
 });
 
