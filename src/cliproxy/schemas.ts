@@ -9,7 +9,8 @@ const optionalText = z
   .nullish()
   .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
 
-const authFileItem = z.looseObject({
+// z.object: unknown fields are tolerated and dropped, so a poll of thousands of credentials keeps only these
+const authFileItem = z.object({
   name: z.string().min(1),
   provider: z.string().nullish(),
   type: z.string().nullish(),
