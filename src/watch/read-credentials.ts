@@ -114,6 +114,7 @@ export async function readCredentials(
       disabled: f.disabled,
       unavailable: f.unavailable,
       nextRetryAfter: f.nextRetryAfter,
+      updatedAt: f.updatedAt,
       expiresAt: facts?.expiresAt ?? undefined,
     };
   });

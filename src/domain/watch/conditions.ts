@@ -1,6 +1,8 @@
 // What is wrong with each credential right now, as watch conditions (ids are public, like runbook row
 // ids). Pure: takes the poll's facts and `now`; knows nothing of Slack, the store or the clock.
 
+import { credentialConditions } from '../credential-state.js';
+
 export type ConditionId =
   | 'expiring'
   | 'expired'
@@ -45,6 +47,8 @@ export interface WatchedCredential {
   disabled: boolean;
   unavailable: boolean;
   nextRetryAfter: string | undefined; // RFC 3339
+  /** When the proxy last changed this credential's state (RFC 3339), if it says. */
+  updatedAt?: string | undefined;
   expiresAt: string | undefined; // RFC 3339, from the token file
 }
 
@@ -65,12 +69,11 @@ export interface ConditionSettings {
 }
 
 const REFRESH_STOPPED = /^(invalid_grant|unauthorized)$/i;
-const SUSPENDED = /payment_required|payment required|\b403\b|forbidden|suspended/i;
-const QUOTA = /quota|cool ?down|rate.?limit|\b429\b|too many requests/i;
 
 /**
- * The conditions one credential is in. `coolingSince` is when the watch first saw it cooling down
- * (from its stored state), so a cooldown that lasts longer than the stale threshold is `stale-cooldown`.
+ * The conditions one credential is in. Cooldowns and suspension are judged by the same pure function as
+ * /auth-status (../credential-state.ts); `coolingSince` is when the watch first saw it cooling down (from
+ * its stored state), so a cooldown that lasts longer than the stale threshold is `stale-cooldown`.
  */
 export function detectCredential(
   c: WatchedCredential,
@@ -93,24 +96,13 @@ export function detectCredential(
       condition: 'refresh-stopped',
       detail: `status ${c.status} / ${message}: the proxy stopped refreshing it`,
     });
-  } else if (SUSPENDED.test(message)) {
-    out.push({ ...base, condition: 'suspended', detail: `status ${c.status} / ${message}: needs a human` });
   }
-  const retryAt = c.nextRetryAfter ? Date.parse(c.nextRetryAfter) : Number.NaN;
-  const cooling = QUOTA.test(message) || Number.isFinite(retryAt);
-  if (cooling && (c.unavailable || Number.isFinite(retryAt))) {
-    const pastRetry = Number.isFinite(retryAt) && retryAt <= now && c.unavailable;
-    const tooLong = coolingSince !== undefined && now - coolingSince >= settings.staleCooldownMs;
-    if (pastRetry || (tooLong && (c.unavailable || retryAt > now))) {
-      const why = pastRetry
-        ? `still unavailable after its retry time ${c.nextRetryAfter}`
-        : 'cooling down for too long';
-      out.push({ ...base, condition: 'stale-cooldown', detail: `${message || 'cooldown'}: ${why}` });
-    } else if (retryAt > now || (!Number.isFinite(retryAt) && c.unavailable)) {
-      const until = Number.isFinite(retryAt) ? ` until ${c.nextRetryAfter}` : '';
-      out.push({ ...base, condition: 'cooldown', detail: `${message || 'cooldown'}${until}` });
-    }
-  }
+  const found = credentialConditions(c, {
+    now,
+    staleCooldownMs: settings.staleCooldownMs,
+    since: coolingSince,
+  });
+  for (const f of found) out.push({ ...base, condition: f.condition, detail: f.text });
   if (c.expiresAt) {
     const left = Date.parse(c.expiresAt) - now;
     if (Number.isFinite(left) && left <= 0) {
