@@ -78,16 +78,10 @@ export class SqliteStore implements Store {
     this.path = opened.path;
     this.key = options.snapshotKey;
     this.logger = options.logger;
-    this.watch = guardWatchStore(sqliteWatchStore(this.db), async (operation, fn) => {
-      try {
-        return await fn();
-      } catch (err) {
-        throw storeFailure(operation, err);
-      }
-    });
+    this.watch = guardWatchStore(sqliteWatchStore(this.db), (operation, fn) => this.run(operation, fn));
   }
 
-  private async run<T>(operation: string, fn: () => T): Promise<T> {
+  private async run<T>(operation: string, fn: () => T | Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
