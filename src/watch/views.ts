@@ -3,6 +3,7 @@
 // escaped, and every message stays inside Block Kit's limits (1,000 credentials in one group included).
 
 import type { OutgoingMessage } from '../approvals/messenger.js';
+import { formatDuration } from '../domain/duration.js';
 import { CONDITIONS, type ConditionId } from '../domain/watch/conditions.js';
 import type { AlertState, Silence } from '../domain/watch/evaluate.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../slack/views/limits.js';
@@ -42,14 +43,6 @@ function fitLines(lines: string[], budget: number, more: (n: number) => string):
   }
   if (out.length < lines.length) out.push(more(lines.length - out.length));
   return out;
-}
-
-export function formatDuration(ms: number): string {
-  const min = Math.max(0, Math.round(ms / 60_000));
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ${min % 60} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
 function who(a: AlertState): string {
