@@ -31,6 +31,7 @@ const ROUTES: Record<string, (args: unknown[]) => string> = {
   getConfigYaml: () => 'GET /v0/management/config.yaml',
   putConfigYaml: () => 'PUT /v0/management/config.yaml',
   listAuthFiles: () => 'GET /v0/management/auth-files',
+  scanAuthFiles: () => 'GET /v0/management/auth-files',
   readToken: () => 'GET /v0/management/auth-files/download',
   setDisabled: () => 'PATCH /v0/management/auth-files/status',
   refreshProvider: (a) => `POST /v0/management/auths/${String(a[0])}/refresh`,

@@ -2,7 +2,7 @@
 // view of the proxy. Prints every condition true right now; exit 1 when any.
 import { createClientFromConfig } from '../cliproxy/from-config.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import { observePoll, toAlertLines } from '../domain/watch/report.js';
+import { credentialDetector, observePoll, toAlertLines } from '../domain/watch/report.js';
 import { UsageError } from '../errors.js';
 import { memoryExpiryCache, readCredentials } from '../watch/read-credentials.js';
 import { type CliCommand, EXIT, parseFlags, writeLine } from './types.js';
@@ -54,14 +54,16 @@ export const watchCommand: CliCommand = {
     const client = createClientFromConfig(config);
     try {
       const now = Date.now();
-      const read = await readCredentials(client, memoryExpiryCache(), {
-        now,
-        expiryWarnMs: config.watch.expiryWarnMs,
-      });
-      const observations = observePoll(read, now, {
-        expiryWarnMs: config.watch.expiryWarnMs,
-        staleCooldownMs: config.watch.staleCooldownMs,
-      });
+      const read = await readCredentials(
+        client,
+        memoryExpiryCache(),
+        { now, expiryWarnMs: config.watch.expiryWarnMs },
+        credentialDetector(now, {
+          expiryWarnMs: config.watch.expiryWarnMs,
+          staleCooldownMs: config.watch.staleCooldownMs,
+        }),
+      );
+      const observations = observePoll(read);
       const alerts = toAlertLines(observations, () => now);
       const server = read.ok
         ? { url: config.proxy.url, reachable: true, version: client.serverVersion ?? null }

@@ -3,15 +3,57 @@
 import { AppError } from '../errors.js';
 import { classifyFailure, parseHandlerError, serverWords } from './classify.js';
 import { badResponseError, routeMissingError } from './errors.js';
+import { JsonListReader, JsonShapeError } from './json-list.js';
 import { validateAuthFileName, validateProvider } from './names.js';
 import { MANAGEMENT_PREFIX, type ManagementCore } from './plumbing.js';
-import { authFilesResponse, jsonObject, legacyKiroResponse, setStatusResponse } from './schemas.js';
+import { authFileItem, jsonObject, legacyKiroResponse, setStatusResponse, toAuthFile } from './schemas.js';
 import { summarizeToken } from './token-summary.js';
 import { AUTH_FILES_LIMIT } from './transport.js';
 import type { AuthFile, TokenSummary } from './types.js';
 
-export function listAuthFiles(core: ManagementCore): Promise<AuthFile[]> {
-  return core.getJson('/auth-files', authFilesResponse, undefined, undefined, { maxBytes: AUTH_FILES_LIMIT });
+/**
+ * GET /auth-files, `{"files": [...] | null}`, visited one credential at a time: each item is parsed on
+ * its own, checked with zod and reduced to an AuthFile, then handed to `visit` and not kept (json-list.ts
+ * says why: the watch reads thousands of them every poll). Items before a malformed one have been
+ * visited when the call fails, so a caller keeps what it gathered only when the call succeeds.
+ * Returns how many were visited.
+ */
+export async function scanAuthFiles(core: ManagementCore, visit: (f: AuthFile) => void): Promise<number> {
+  const route = '/auth-files';
+  let count = 0;
+  const reader = new JsonListReader('files', (item, index) => {
+    const parsed = authFileItem.safeParse(item);
+    if (!parsed.success) {
+      throw new ItemError(['files', index, ...(parsed.error.issues[0]?.path ?? [])].join('.'));
+    }
+    count++;
+    visit(toAuthFile(parsed.data));
+  });
+  const bad = (what: string) => badResponseError('GET', MANAGEMENT_PREFIX + route, what);
+  try {
+    await core.management('GET', route, {
+      retry: true,
+      maxBytes: AUTH_FILES_LIMIT,
+      onText: (piece) => reader.push(piece),
+    });
+    const at = reader.end();
+    if (at === 'absent' || at === 'other') throw new ItemError('files');
+  } catch (err) {
+    if (err instanceof ItemError) throw bad(`unexpected JSON shape at ${err.message}`);
+    if (err instanceof JsonShapeError) throw bad('unexpected JSON shape at (root)');
+    if (err instanceof SyntaxError) throw bad('body is not JSON');
+    throw err;
+  }
+  return count;
+}
+
+/** An item (or the list itself) that is JSON but not what the list should hold; the message is its path. */
+class ItemError extends Error {}
+
+export async function listAuthFiles(core: ManagementCore): Promise<AuthFile[]> {
+  const files: AuthFile[] = [];
+  await scanAuthFiles(core, (f) => files.push(f));
+  return files;
 }
 
 export async function readToken(core: ManagementCore, name: string): Promise<TokenSummary> {

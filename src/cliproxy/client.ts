@@ -45,6 +45,10 @@ export class HttpManagementClient extends ManagementCore implements ManagementCl
     return authFiles.listAuthFiles(this);
   }
 
+  scanAuthFiles(visit: (f: AuthFile) => void): Promise<number> {
+    return authFiles.scanAuthFiles(this, visit);
+  }
+
   readToken(name: string): Promise<TokenSummary> {
     return authFiles.readToken(this, name);
   }

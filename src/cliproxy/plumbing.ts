@@ -62,6 +62,8 @@ export interface ManagementCallOptions {
   maxBytes?: number;
   /** A background call (the /readyz probe): waits until no call for a person is waiting for a slot. */
   background?: boolean;
+  /** Takes a 2xx body piece by piece as it arrives (see HttpRequest.onText). */
+  onText?: (piece: string) => void;
 }
 
 export class ManagementCore {
@@ -190,6 +192,7 @@ export class ManagementCore {
         ...(opts.body !== undefined ? { body: opts.body } : {}),
         ...(opts.retry ? { retry: true } : {}),
         ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+        ...(opts.onText ? { onText: opts.onText } : {}),
       });
       this.captureVersion(res);
       if (res.status >= 200 && res.status < 300) {

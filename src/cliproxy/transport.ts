@@ -42,6 +42,12 @@ export interface HttpRequest {
   retry?: boolean;
   /** The most bytes of the answer's body the call reads (default JSON_BODY_LIMIT); past it, the call fails. */
   maxBytes?: number;
+  /**
+   * Takes a 2xx body as it arrives, decoded piece by piece (the response's `text` is then empty), so a
+   * large answer is never held whole. An error it throws ends the call with that error. Once such a body
+   * has started, the call is not retried: the pieces already taken cannot be taken back.
+   */
+  onText?: (piece: string) => void;
 }
 
 export interface HttpResponse {
@@ -81,6 +87,11 @@ export class Transport {
       } catch (err) {
         if (err === TIMED_OUT) throw timeoutError(this.options.baseUrl, budget);
         if (err instanceof AppError) throw err; // an answer too large: asking again gets the same answer
+        if (err instanceof BodyTaken) {
+          // the body's consumer failed, or the connection broke after it took some of the body
+          if (err.consumer) throw err.cause;
+          throw unreachableError(this.options.baseUrl, describeNetworkError(err.cause));
+        }
         lastError = err;
         if (isClosedDispatcher(err)) break; // shutting down: retrying a closed client cannot succeed
         if (attempt < maxAttempts && deadline - now() > retryDelayMs) {
@@ -109,7 +120,13 @@ export class Transport {
         headersTimeout: remainingMs,
         bodyTimeout: remainingMs,
       });
-      const text = await readCapped(res, req.method, route ?? req.path, req.maxBytes ?? JSON_BODY_LIMIT);
+      const limit = req.maxBytes ?? JSON_BODY_LIMIT;
+      const where = route ?? req.path;
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const text =
+        req.onText && ok
+          ? await streamCapped(res, req.method, where, limit, req.onText, controller.signal)
+          : await readCapped(res, req.method, where, limit);
       const durationMs = now() - started;
       logger?.debug(
         { method: req.method, route, status: res.statusCode, durationMs, attempt },
@@ -119,6 +136,10 @@ export class Transport {
       return { status: res.statusCode, headers: res.headers, text, durationMs };
     } catch (err) {
       const durationMs = now() - started;
+      if (err instanceof BodyTaken && err.consumer) {
+        onRequest?.({ method: req.method, route, status: 'bad_body', durationMs });
+        throw err;
+      }
       if (err instanceof AppError) {
         logger?.warn(
           { method: req.method, route, durationMs, attempt, error: err.code },
@@ -128,6 +149,14 @@ export class Transport {
         throw err;
       }
       const timedOut = controller.signal.aborted;
+      if (err instanceof BodyTaken && !timedOut) {
+        logger?.warn(
+          { method: req.method, route, durationMs, attempt, error: describeNetworkError(err.cause) },
+          'cliproxy request failed while its body was being read',
+        );
+        onRequest?.({ method: req.method, route, status: 'error', durationMs });
+        throw err;
+      }
       logger?.warn(
         {
           method: req.method,
@@ -174,6 +203,58 @@ async function readCapped(
     chunks.push(buf);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** A failure after a streamed body started: `consumer` when the consumer threw, else the connection broke. */
+class BodyTaken extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly consumer: boolean,
+  ) {
+    super('streamed body failed');
+  }
+}
+
+/** As readCapped, but hands the body to `onText` piece by piece (UTF-8 split safely) and returns "". */
+async function streamCapped(
+  res: Dispatcher.ResponseData,
+  method: string,
+  route: string,
+  limit: number,
+  onText: (piece: string) => void,
+  signal: AbortSignal,
+): Promise<string> {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.destroy();
+    throw responseTooLargeError(method, route, limit);
+  }
+  const decoder = new TextDecoder('utf-8');
+  let size = 0;
+  const take = (piece: string) => {
+    try {
+      if (piece) onText(piece);
+    } catch (err) {
+      res.body.destroy();
+      throw new BodyTaken(err, true);
+    }
+  };
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > limit) {
+        res.body.destroy();
+        throw responseTooLargeError(method, route, limit);
+      }
+      take(decoder.decode(buf, { stream: true }));
+    }
+  } catch (err) {
+    if (err instanceof AppError || err instanceof BodyTaken || signal.aborted) throw err;
+    throw new BodyTaken(err, false);
+  }
+  take(decoder.decode());
+  return '';
 }
 
 /** The client was closed (bot stopping): undici's ClientDestroyedError / ClientClosedError. */

@@ -82,6 +82,11 @@ export interface ManagementClient {
   getConfigYaml(): Promise<string>;
   putConfigYaml(yaml: string): Promise<{ changed: string[]; persisted: boolean }>;
   listAuthFiles(): Promise<AuthFile[]>;
+  /**
+   * The same list, handed to `visit` one credential at a time and not kept (for callers that read
+   * thousands every poll). Resolves to the count; on failure, the items visited so far are not to be used.
+   */
+  scanAuthFiles(visit: (f: AuthFile) => void): Promise<number>;
   readToken(name: string): Promise<TokenSummary>;
   setDisabled(name: string, disabled: boolean): Promise<void>;
   /** The seed's POST /v0/management/auths/{provider}/refresh. Throws AppError('route_missing') on builds without it. */

@@ -13,7 +13,7 @@ import {
   evaluatePoll,
   isSilenced,
 } from '../domain/watch/evaluate.js';
-import { observePoll } from '../domain/watch/report.js';
+import { credentialDetector, observePoll } from '../domain/watch/report.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import { type StoredAlert, staleClaimBound } from '../store/watch-types.js';
@@ -133,10 +133,11 @@ export class Watcher {
         },
       },
       { now: started, expiryWarnMs: settings.expiryWarnMs },
+      credentialDetector(started, settings, (c) => coolingSince(previous, c)),
     );
     // silences are read after the proxy, so one set while the read was in flight already counts
     const silences = await store.watch.listSilences(proxy, this.now());
-    const observations = observePoll(read, started, settings, (c) => coolingSince(previous, c));
+    const observations = observePoll(read);
     const result = evaluatePoll(previous, { ok: read.ok, observations }, silences, started, {
       group: settings.group,
       repeatMs: settings.repeatMs,

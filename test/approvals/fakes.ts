@@ -94,6 +94,11 @@ export class FakeClient implements ManagementClient {
       authIndex: undefined,
     }));
   }
+  async scanAuthFiles(visit: (f: AuthFile) => void): Promise<number> {
+    const files = await this.listAuthFiles();
+    for (const f of files) visit(f);
+    return files.length;
+  }
   async readToken(name: string): Promise<TokenSummary> {
     this.guard(`readToken ${name}`);
     const c = this.creds.get(name);

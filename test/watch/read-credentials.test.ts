@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManagementClient } from '../../src/cliproxy/client.js';
+import type { WatchedCredential } from '../../src/domain/watch/conditions.js';
 import { memoryExpiryCache, readCredentials } from '../../src/watch/read-credentials.js';
 import { DEFAULT_MANAGEMENT_KEY, type FakeProxy, kiroIdcFile, startFakeProxy } from '../fakes/fake-proxy.js';
 
@@ -10,6 +11,12 @@ afterEach(async () => {
 });
 
 const HOUR = 3_600_000;
+
+/** A detector that records every credential it is shown and finds nothing. */
+function recorder() {
+  const seen: WatchedCredential[] = [];
+  return { seen, detect: (c: WatchedCredential) => (seen.push(c), []) };
+}
 
 describe('readCredentials', () => {
   it('with 5,000 unchanged credentials a poll makes one management call', async () => {
@@ -23,18 +30,23 @@ describe('readCredentials', () => {
     const client = createManagementClient({ baseUrl: proxy.url, managementKey: DEFAULT_MANAGEMENT_KEY });
     const cache = memoryExpiryCache();
     try {
-      const first = await readCredentials(client, cache, { now: Date.now(), expiryWarnMs: 30 * 60_000 });
+      const options = { now: Date.now(), expiryWarnMs: 30 * 60_000 };
+      const first = await readCredentials(client, cache, options, recorder().detect);
       expect(first.calls).toBe(5001);
       const before = proxy.calls.length;
-      const second = await readCredentials(client, cache, { now: Date.now(), expiryWarnMs: 30 * 60_000 });
+      const r = recorder();
+      const second = await readCredentials(client, cache, options, r.detect);
       expect(second.calls).toBe(1);
       expect(proxy.calls.length - before).toBe(1);
-      expect(second.ok && second.credentials.every((c) => c.expiresAt !== undefined)).toBe(true);
+      expect(second.ok && second.count).toBe(5000);
+      // every credential was shown to the detector, with the expiry remembered from the first read
+      expect(r.seen).toHaveLength(5000);
+      expect(r.seen.every((c) => c.expiresAt !== undefined)).toBe(true);
       // one file rewritten: that one file is read again
       proxy.putFile(
         kiroIdcFile({ name: 'kiro-7.json', expiresAt: new Date(Date.now() + 20 * HOUR).toISOString() }).file,
       );
-      const third = await readCredentials(client, cache, { now: Date.now(), expiryWarnMs: 30 * 60_000 });
+      const third = await readCredentials(client, cache, options, recorder().detect);
       expect(third.calls).toBe(2);
     } finally {
       await client.close();
@@ -50,8 +62,9 @@ describe('readCredentials', () => {
     const client = createManagementClient({ baseUrl: proxy.url, managementKey: DEFAULT_MANAGEMENT_KEY });
     const cache = memoryExpiryCache();
     try {
-      await readCredentials(client, cache, { now: Date.now(), expiryWarnMs: 30 * 60_000 });
-      const again = await readCredentials(client, cache, { now: Date.now(), expiryWarnMs: 30 * 60_000 });
+      const options = { now: Date.now(), expiryWarnMs: 30 * 60_000 };
+      await readCredentials(client, cache, options, recorder().detect);
+      const again = await readCredentials(client, cache, options, recorder().detect);
       expect(again.calls).toBe(2);
       const kept = JSON.stringify([...(await cache.load()).entries()]) + JSON.stringify(again);
       for (const secret of seeded.secrets) expect(kept).not.toContain(secret);
@@ -74,7 +87,12 @@ describe('readCredentials', () => {
         { kind: 'status', status: 500, times: 5 },
       ] as const) {
         await proxy.setFault(fault);
-        const r = await readCredentials(client, memoryExpiryCache(), { now: Date.now(), expiryWarnMs: 0 });
+        const r = await readCredentials(
+          client,
+          memoryExpiryCache(),
+          { now: Date.now(), expiryWarnMs: 0 },
+          recorder().detect,
+        );
         expect(r.ok).toBe(false);
         expect(!r.ok && r.failure).toBe('down');
       }

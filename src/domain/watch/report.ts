@@ -23,18 +23,21 @@ export interface AlertLine {
 }
 
 export type PollFacts =
-  | { ok: true; credentials: WatchedCredential[] }
+  | { ok: true; observations: Observation[] }
   | { ok: false; failure: 'down' | 'key-rejected'; detail: string };
 
-/** Every observation of one poll. `coolingSince` gives known cooldown starts (from the store), if any. */
-export function observePoll(
-  facts: PollFacts,
+/** What to look for in each credential as it is read. `coolingSince` gives known cooldown starts, if any. */
+export function credentialDetector(
   now: number,
   settings: ConditionSettings,
   coolingSince: (credential: string) => number | undefined = () => undefined,
-): Observation[] {
-  if (!facts.ok) return detectProxy(facts.failure, facts.detail);
-  return facts.credentials.flatMap((c) => detectCredential(c, now, settings, coolingSince(c.name)));
+): (c: WatchedCredential) => Observation[] {
+  return (c) => detectCredential(c, now, settings, coolingSince(c.name));
+}
+
+/** Every observation of one poll: the credentials' (found while reading them), or the proxy's failure. */
+export function observePoll(facts: PollFacts): Observation[] {
+  return facts.ok ? facts.observations : detectProxy(facts.failure, facts.detail);
 }
 
 export function toAlertLines(observations: Observation[], sinceOf: (o: Observation) => number): AlertLine[] {
