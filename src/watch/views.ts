@@ -87,6 +87,9 @@ function buttons(a: AlertState): Record<string, unknown> {
   return { type: 'actions', block_id: 'watch_actions', elements };
 }
 
+const FLAPPING =
+  '_Flapping: it came and went on recent polls instead of holding. It resolves after two clear polls in a row._';
+
 /** The message of one alert: firing (with buttons) or resolved (without). */
 export function alertMessage(a: AlertState, now: number): OutgoingMessage {
   const title = TITLES[a.condition];
@@ -122,7 +125,7 @@ export function alertMessage(a: AlertState, now: number): OutgoingMessage {
         text: {
           type: 'mrkdwn',
           text: truncate(
-            `:rotating_light: *${title}* — ${who(a)}\n${escapeMrkdwn(a.detail)}`,
+            `:rotating_light: *${title}* — ${who(a)}\n${escapeMrkdwn(a.detail)}${a.flapping ? `\n${FLAPPING}` : ''}`,
             LIMITS.sectionText,
           ),
         },

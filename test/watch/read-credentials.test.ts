@@ -15,7 +15,11 @@ const HOUR = 3_600_000;
 /** A detector that records every credential it is shown and finds nothing. */
 function recorder() {
   const seen: WatchedCredential[] = [];
-  return { seen, detect: (c: WatchedCredential) => (seen.push(c), []) };
+  const detect = (c: WatchedCredential) => {
+    seen.push(c);
+    return [];
+  };
+  return { seen, detect };
 }
 
 describe('readCredentials', () => {

@@ -55,6 +55,13 @@ describe('watch views', () => {
     expect(findBlockKitViolations(done.blocks)).toEqual([]);
   });
 
+  it('says when an alert fired because it was flapping', () => {
+    const flapping = alertMessage(alert(1, { groupId: null, flapping: true }), NOW);
+    expect(texts(flapping)).toContain('Flapping');
+    expect(findBlockKitViolations(flapping.blocks)).toEqual([]);
+    expect(texts(alertMessage(alert(1, { groupId: null }), NOW))).not.toContain('Flapping');
+  });
+
   it('names and details from the proxy are escaped in every message', () => {
     const hostile = alert(1, { credential: HOSTILE, groupId: null });
     for (const m of [

@@ -17,8 +17,12 @@ export interface AlertState {
   resolvedAt: number | null;
   /** When the alert was last announced (fired or repeated); drives re-announcements. */
   lastAnnouncedAt: number | null;
-  /** Consecutive good polls that did not see a firing alert's condition. */
+  /** Consecutive good polls that did not see the condition (firing: toward resolving; pending: toward forgetting). */
   absentPolls: number;
+  /** Polls that saw the condition while it was pending (absent from rows stored before it was kept: 1). */
+  hits?: number;
+  /** Fired because it came and went on recent polls rather than holding on two in a row. */
+  flapping?: boolean;
   /** Alerts fired together in one grouped message share its id. */
   groupId: string | null;
   detail: string;
@@ -51,9 +55,16 @@ export interface EvaluateSettings {
   group: number;
   /** Re-announce a firing, unsilenced alert this often. */
   repeatMs: number;
-  /** Good polls without the condition before a firing alert resolves (damps flapping). */
+  /** Good polls without the condition before a firing alert resolves, or a pending one is forgotten. */
   resolveAfter: number;
 }
+
+/**
+ * Sightings that fire a damped condition that never held on two polls in a row but kept coming back
+ * (each time after a single clear poll): a credential flapping every poll gets one alert, which then
+ * stays firing until the condition is gone for `resolveAfter` polls in a row.
+ */
+export const FLAP_HITS = 3;
 
 export interface Evaluation {
   alerts: AlertState[];
@@ -96,6 +107,7 @@ function fresh(o: Observation, now: number): AlertState {
     resolvedAt: null,
     lastAnnouncedAt: null,
     absentPolls: 0,
+    hits: 1,
     groupId: null,
     detail: o.detail,
     expiresAt: o.expiresAt,
@@ -122,7 +134,13 @@ export function evaluatePoll(
       return next;
     }
     if (a.phase === 'pending') {
-      firing.push(a);
+      // seen on the poll before: it held on two in a row; after a clear poll: one more comeback
+      a.hits = (a.hits ?? 1) + 1;
+      if (a.absentPolls === 0) firing.push(a);
+      else if (a.hits >= FLAP_HITS) {
+        a.flapping = true;
+        firing.push(a);
+      }
     } else {
       const changed = a.expiresAt !== o.expiresAt || a.nextRetryAfter !== o.nextRetryAfter;
       if (changed) effects.push({ kind: 'update', key: a.key, quiet: isSilenced(a, silences, now) });
@@ -165,11 +183,12 @@ export function evaluatePoll(
     }
     for (const a of byKey.values()) {
       if (PROXY_WIDE.has(a.condition) || seen.has(a.key) || a.phase === 'resolved') continue;
+      a.absentPolls += 1;
       if (a.phase === 'pending') {
-        byKey.delete(a.key);
+        // a one-poll blip is forgotten; one that comes back after a single clear poll may be flapping
+        if (a.absentPolls >= settings.resolveAfter) byKey.delete(a.key);
         continue;
       }
-      a.absentPolls += 1;
       if (a.absentPolls >= settings.resolveAfter) resolve(a);
     }
   }

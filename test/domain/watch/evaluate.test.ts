@@ -56,8 +56,32 @@ describe('evaluatePoll', () => {
     const flap = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? good(obs('expired')) : good()));
     const all = run(flap).flatMap(kinds);
     expect(all).toEqual(['fire']);
-    const damped = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? good(obs('cooldown')) : good()));
-    expect(run(damped).flatMap(kinds)).toEqual([]);
+    // a damped condition never holds on two polls in a row when it flaps: its third comeback fires it
+    const damped = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? good(obs('cooldown')) : good()));
+    const steps = run([...damped, good(), good()]);
+    // polls 0..11 alternate (the last one clear), then two more clear polls: resolved on the second clear
+    expect(steps.map(kinds)).toEqual([[], [], [], [], ['fire'], [], [], [], [], [], [], [], ['resolve'], []]);
+    expect(steps[4]?.alerts[0]).toMatchObject({ phase: 'firing', flapping: true });
+  });
+
+  it('a one-poll blip is forgotten, and two comebacks are not yet flapping', () => {
+    const blips = [good(obs('cooldown')), good(), good(), good(obs('cooldown')), good(), good()];
+    const steps = run(blips);
+    expect(steps.flatMap(kinds)).toEqual([]);
+    expect(steps[2]?.alerts).toEqual([]);
+    const twice = [good(obs('expiring')), good(), good(obs('expiring')), good(), good(), good()];
+    expect(run(twice).flatMap(kinds)).toEqual([]);
+    // held on two in a row after a comeback: an ordinary (not flapping) alert
+    const held = run([good(obs('expiring')), good(), good(obs('expiring')), good(obs('expiring'))]);
+    expect(held.map(kinds)).toEqual([[], [], [], ['fire']]);
+    expect(held[3]?.alerts[0]?.flapping).toBeUndefined();
+  });
+
+  it('pending rows stored before sightings were counted still fire on the next sighting', () => {
+    const [first] = run([good(obs('cooldown'))]);
+    const legacy = first?.alerts.map(({ hits: _h, ...a }) => a) ?? [];
+    const r = evaluatePoll(legacy, good(obs('cooldown')), [], MIN, settings);
+    expect(r.effects.map((e) => e.kind)).toEqual(['fire']);
   });
 
   it('groups more than `group` credentials entering one condition in one poll', () => {
