@@ -101,4 +101,25 @@ describe('grouped and cooldown watch alerts', () => {
       10_000,
     );
   }, 30_000);
+
+  it('a credential flapping between cooling down and healthy every poll gets one alert, marked flapping', async () => {
+    const healthy = kiroIdcFile({ name: 'kiro-flap.json', expiresAt: at(600) }).file;
+    const cooling = { ...healthy, status: 'error', statusMessage: 'quota exhausted', unavailable: true };
+    w = await startWorld({ env: WATCH_ENV, proxy: { files: [cooling] } });
+    const lists = () => w!.proxy.callsTo('/v0/management/auth-files', 'GET').length;
+    // flip the credential right after each poll's list call: cooling, healthy, cooling, ...
+    for (let seen = 0; seen < 10; ) {
+      const n = lists();
+      if (n > seen) {
+        seen = n;
+        w.proxy.putFile(seen % 2 === 0 ? cooling : healthy);
+      }
+      await sleep(20);
+    }
+    const alerts = w.h.slack.calls.filter((c) => isAlert(c, 'Cooling down'));
+    expect(alerts).toHaveLength(1);
+    expect(blocksText(alerts[0]!)).toContain('Flapping');
+    // still firing: a flapping credential is not resolved between its flaps
+    expect(w.h.slack.calls.some((c) => blocksText(c).includes('Resolved'))).toBe(false);
+  }, 30_000);
 });
