@@ -31,16 +31,24 @@ type Phase =
   | 'after-member' // "," or "}"
   | 'done';
 
-/** Where the scan of one value stands, so a value cut between two pieces resumes where it stopped. */
+/**
+ * Where the scan of a value cut between pieces stands: its beginning waits in `carry`, and the scan goes
+ * on at the start of the next piece, so a piece is never joined to what came before it (joining each
+ * 64 KiB piece to the tail of the last one copied the whole body once more per read).
+ */
 interface ValueScan {
-  at: number;
+  /** A number or literal (ends at a delimiter) rather than a string, object or array (ends balanced). */
+  bare: boolean;
   depth: number;
   inString: boolean;
+  /** The piece ended right after a backslash inside a string: the next character is escaped. */
+  escaped: boolean;
 }
 
 export class JsonListReader {
   private buf = '';
   private pos = 0;
+  private carry = '';
   private phase: Phase = 'open';
   private scan: ValueScan | undefined;
   private member: unknown;
@@ -55,8 +63,9 @@ export class JsonListReader {
 
   /** The next piece of the text. Items completed by it are handed out before it returns. */
   push(text: string): void {
-    this.buf = this.pos === 0 ? this.buf + text : this.buf.slice(this.pos) + text;
-    if (this.scan) this.scan.at -= this.pos;
+    // the last piece was used up: whitespace and punctuation are single characters, and a value it
+    // left unfinished is in `carry`
+    this.buf = text;
     this.pos = 0;
     this.run(false);
   }
@@ -85,13 +94,14 @@ export class JsonListReader {
         if (this.peek() !== -1) this.fail('text after the document');
         return;
       }
-      const c = this.peek();
+      // inside a value cut between pieces, whitespace belongs to the value (a string's spaces)
+      const c = this.scan ? (this.pos < this.buf.length ? this.buf.charCodeAt(this.pos) : -1) : this.peek();
       if (c === -1 && this.phase !== 'value' && this.phase !== 'item') return;
       switch (this.phase) {
         case 'open':
           // another JSON value ([, ", a number, true/false/null) is the wrong shape; anything else is not JSON
           if (c !== 0x7b) {
-            if (/["\[\-0-9tfn]/.test(String.fromCharCode(c))) throw new JsonShapeError('not a JSON object');
+            if (/["[\-0-9tfn]/.test(String.fromCharCode(c))) throw new JsonShapeError('not a JSON object');
             this.fail('not JSON');
           }
           this.pos++;
@@ -104,7 +114,7 @@ export class JsonListReader {
           } else this.phase = 'key';
           break;
         case 'key': {
-          if (c !== QUOTE) this.fail('key expected');
+          if (!this.scan && c !== QUOTE) this.fail('key expected');
           const key = this.value(final);
           if (key === undefined) return;
           this.member = key.value;
@@ -165,24 +175,31 @@ export class JsonListReader {
   }
 
   /**
-   * Parses the value at `pos` when this piece holds all of it ({value}); undefined when it runs past
-   * the piece (the scan resumes on the next push). A number or literal at the very end of a piece
-   * may go on in the next one, so it is complete only once the text is (`final`).
+   * Parses the value at `pos` (or the one `carry` began) when this piece ends it ({value}); undefined
+   * when it runs past the piece (it goes on with the next). A number or literal at the very end of a
+   * piece may go on in the next one, so it is complete only once the text is (`final`).
    */
   private value(final: boolean): { value: unknown } | undefined {
     const { buf } = this;
-    const s = this.scan ?? { at: this.pos, depth: 0, inString: false };
-    const first = buf.charCodeAt(this.pos);
+    const resuming = this.scan !== undefined;
+    const start = this.pos;
+    const first = buf.charCodeAt(start);
+    const s = this.scan ?? {
+      bare: !(first === QUOTE || isOpen(first)),
+      depth: 0,
+      inString: false,
+      escaped: false,
+    };
     let end = -1;
-    let j = s.at;
-    if (first === QUOTE || isOpen(first)) {
+    let j = start;
+    if (!s.bare) {
       for (; j < buf.length; j++) {
         const c = buf.charCodeAt(j);
-        if (s.inString) {
-          if (c === BACKSLASH) {
-            if (j + 1 >= buf.length) break; // the escaped character is in the next piece
-            j++;
-          } else if (c === QUOTE) {
+        if (s.escaped) {
+          s.escaped = false;
+        } else if (s.inString) {
+          if (c === BACKSLASH) s.escaped = true;
+          else if (c === QUOTE) {
             s.inString = false;
             if (s.depth === 0) {
               end = j + 1;
@@ -195,7 +212,7 @@ export class JsonListReader {
           s.depth++;
         } else if (isClose(c)) {
           s.depth--;
-          if (s.depth === 0) {
+          if (s.depth <= 0) {
             end = j + 1;
             break;
           }
@@ -211,15 +228,18 @@ export class JsonListReader {
     }
     if (end === -1) {
       if (final) this.fail('unterminated value');
-      s.at = j;
+      this.carry += buf.slice(start);
       this.scan = s;
+      this.buf = '';
+      this.pos = 0;
       return undefined;
     }
+    const text = resuming ? this.carry + buf.slice(start, end) : buf.slice(start, end);
+    this.carry = '';
     this.scan = undefined;
-    if (end === this.pos) this.fail('value expected');
-    const value: unknown = JSON.parse(buf.slice(this.pos, end));
     this.pos = end;
-    return { value };
+    if (text === '') this.fail('value expected');
+    return { value: JSON.parse(text) as unknown };
   }
 }
 

@@ -239,16 +239,23 @@ async function streamCapped(
       throw new BodyTaken(err, true);
     }
   };
-  try {
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer;
-      size += buf.length;
-      if (size > limit) {
-        res.body.destroy();
-        throw responseTooLargeError(method, route, limit);
-      }
-      take(decoder.decode(buf, { stream: true }));
+  const chunks = res.body[Symbol.asyncIterator]();
+  // Each chunk is decoded in a call of its own, so the raw chunk is let go before its text is handed
+  // on: a chunk still referenced while the consumer works would survive the young-generation GCs that
+  // work triggers, and its memory would wait for the next full GC (about one 64 KiB chunk per read).
+  const next = async (): Promise<string | undefined> => {
+    const r = await chunks.next();
+    if (r.done) return undefined;
+    const buf = r.value as Buffer;
+    size += buf.length;
+    if (size > limit) {
+      res.body.destroy();
+      throw responseTooLargeError(method, route, limit);
     }
+    return decoder.decode(buf, { stream: true });
+  };
+  try {
+    for (let piece = await next(); piece !== undefined; piece = await next()) take(piece);
   } catch (err) {
     if (err instanceof AppError || err instanceof BodyTaken || signal.aborted) throw err;
     throw new BodyTaken(err, false);

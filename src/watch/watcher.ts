@@ -8,7 +8,7 @@ import type { ManagementClient } from '../cliproxy/types.js';
 import type { WatchConfig } from '../config.js';
 import {
   type AlertState,
-  coolingSince,
+  coolingStarts,
   type Effect,
   evaluatePoll,
   isSilenced,
@@ -119,6 +119,7 @@ export class Watcher {
     }
     const stored = await store.watch.loadAlerts(proxy);
     const previous = stored.map((s) => s.state);
+    const cooling = coolingStarts(previous);
     const read = await readCredentials(
       this.deps.client,
       {
@@ -133,7 +134,7 @@ export class Watcher {
         },
       },
       { now: started, expiryWarnMs: settings.expiryWarnMs },
-      credentialDetector(started, settings, (c) => coolingSince(previous, c)),
+      credentialDetector(started, settings, (c) => cooling.get(c)),
     );
     // silences are read after the proxy, so one set while the read was in flight already counts
     const silences = await store.watch.listSilences(proxy, this.now());

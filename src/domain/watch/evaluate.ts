@@ -82,17 +82,18 @@ export function isSilenced(
   );
 }
 
-/** When the watch first saw this credential cooling down (either cooldown condition), if it did. */
-export function coolingSince(alerts: AlertState[], credential: string): number | undefined {
-  const times = alerts
-    .filter(
-      (a) =>
-        a.credential === credential &&
-        a.phase !== 'resolved' &&
-        (a.condition === 'cooldown' || a.condition === 'stale-cooldown'),
-    )
-    .map((a) => a.since);
-  return times.length > 0 ? Math.min(...times) : undefined;
+/**
+ * When the watch first saw each credential cooling down (either cooldown condition), for those it has:
+ * built once per poll, so looking up thousands of credentials costs no allocation each.
+ */
+export function coolingStarts(alerts: AlertState[]): Map<string, number> {
+  const starts = new Map<string, number>();
+  for (const a of alerts) {
+    if (a.credential === null || a.phase === 'resolved') continue;
+    if (a.condition !== 'cooldown' && a.condition !== 'stale-cooldown') continue;
+    starts.set(a.credential, Math.min(a.since, starts.get(a.credential) ?? a.since));
+  }
+  return starts;
 }
 
 function fresh(o: Observation, now: number): AlertState {
