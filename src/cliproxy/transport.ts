@@ -175,6 +175,18 @@ export class Transport {
   }
 }
 
+/** A declared Content-Length past the cap fails the call before anything is read. */
+function refuseDeclaredPastCap(res: Dispatcher.ResponseData, method: string, route: string, limit: number) {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) failPastCap(res, method, route, limit);
+}
+
+/** Past the cap: the connection is aborted (nothing more is read) and the call fails. */
+function failPastCap(res: Dispatcher.ResponseData, method: string, route: string, limit: number): never {
+  res.body.destroy();
+  throw responseTooLargeError(method, route, limit);
+}
+
 /**
  * Reads the body as UTF-8 text, at most `limit` bytes: a declared Content-Length past the limit fails
  * before reading, and a streamed body is abandoned (the connection aborted) as soon as it passes it, so
@@ -186,20 +198,13 @@ async function readCapped(
   route: string,
   limit: number,
 ): Promise<string> {
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    res.body.destroy();
-    throw responseTooLargeError(method, route, limit);
-  }
+  refuseDeclaredPastCap(res, method, route, limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > limit) {
-      res.body.destroy();
-      throw responseTooLargeError(method, route, limit);
-    }
+    if (size > limit) failPastCap(res, method, route, limit);
     chunks.push(buf);
   }
   return Buffer.concat(chunks, size).toString('utf8');
@@ -224,11 +229,7 @@ async function streamCapped(
   onText: (piece: string) => void,
   signal: AbortSignal,
 ): Promise<string> {
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    res.body.destroy();
-    throw responseTooLargeError(method, route, limit);
-  }
+  refuseDeclaredPastCap(res, method, route, limit);
   const decoder = new TextDecoder('utf-8');
   let size = 0;
   const take = (piece: string) => {
@@ -248,10 +249,7 @@ async function streamCapped(
     if (r.done) return undefined;
     const buf = r.value as Buffer;
     size += buf.length;
-    if (size > limit) {
-      res.body.destroy();
-      throw responseTooLargeError(method, route, limit);
-    }
+    if (size > limit) failPastCap(res, method, route, limit);
     return decoder.decode(buf, { stream: true });
   };
   try {
