@@ -24,6 +24,12 @@ import {
 } from './postgres-ledger.js';
 import { migratePostgres } from './postgres-migrate.js';
 import {
+  insertPostgresRequest,
+  listPostgresAudit,
+  listPostgresRequests,
+  type Rows,
+} from './postgres-queries.js';
+import {
   getPostgresSnapshot,
   listPostgresSnapshots,
   postgresKeyCheckIo,
@@ -31,15 +37,7 @@ import {
 } from './postgres-snapshots.js';
 import { postgresWatchStore } from './postgres-watch.js';
 import { postgresKeyRejectedAt, recordPostgresRejectedKey } from './rejected-keys.js';
-import {
-  type AuditRow,
-  openRequestClash,
-  patchColumns,
-  type RequestRow,
-  storeFailure,
-  toAudit,
-  toRequest,
-} from './rows.js';
+import { openRequestClash, patchColumns, type RequestRow, storeFailure, toRequest } from './rows.js';
 import type {
   ActionName,
   ApprovalRequest,
@@ -124,6 +122,9 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** `rows` for the query modules (postgres-requests.ts): failures become the store's errors. */
+  private readonly rowsOf: Rows = (operation, sql, params) => this.rows(operation, sql, params);
+
   async migrate(): Promise<void> {
     await this.guard('migrate', async () => {
       await migratePostgres(this.pool, this.logger);
@@ -143,34 +144,10 @@ export class PostgresStore implements Store {
 
   async createRequest(r: NewRequest): Promise<ApprovalRequest> {
     try {
-      return await this.insertRequest(r);
+      return await insertPostgresRequest(this.rowsOf, r);
     } catch (err) {
       throw isPostgresOpenClash((err as AppError).cause) ? openRequestClash(r, err) : err;
     }
-  }
-
-  private async insertRequest(r: NewRequest): Promise<ApprovalRequest> {
-    const [row] = await this.rows<RequestRow>(
-      'createRequest',
-      `INSERT INTO requests (id, action, target, params, requester, channel, message_ts, state,
-         approvals_required, fingerprint, created_at, expires_at, updated_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $11) RETURNING *`,
-      [
-        r.id,
-        r.action,
-        r.target,
-        JSON.stringify(r.params),
-        r.requester,
-        r.channel,
-        r.messageTs ?? null,
-        r.state,
-        r.approvalsRequired,
-        r.fingerprint,
-        r.createdAt,
-        r.expiresAt,
-      ],
-    );
-    return toRequest(row!);
   }
 
   async getRequest(id: string): Promise<ApprovalRequest | null> {
@@ -179,19 +156,7 @@ export class PostgresStore implements Store {
   }
 
   async listRequests(options: { limit?: number; states?: RequestState[] } = {}): Promise<ApprovalRequest[]> {
-    const params: unknown[] = [];
-    let sql = 'SELECT * FROM requests';
-    if (options.states !== undefined) {
-      if (options.states.length === 0) return [];
-      params.push(options.states);
-      sql += ' WHERE state = ANY($1::text[])';
-    }
-    sql += ' ORDER BY created_at DESC, id DESC';
-    if (options.limit !== undefined) {
-      params.push(Math.max(0, Math.floor(options.limit)));
-      sql += ` LIMIT $${params.length}`;
-    }
-    return (await this.rows<RequestRow>('listRequests', sql, params)).map(toRequest);
+    return listPostgresRequests(this.rowsOf, options);
   }
 
   async setMessageTs(id: string, messageTs: string): Promise<void> {
@@ -284,18 +249,7 @@ export class PostgresStore implements Store {
   }
 
   async listAudit(options: { correlationId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
-    const params: unknown[] = [];
-    let sql = 'SELECT * FROM audit_events';
-    if (options.correlationId !== undefined) {
-      params.push(options.correlationId);
-      sql += ' WHERE correlation_id = $1';
-    }
-    sql += ' ORDER BY at DESC, id DESC';
-    if (options.limit !== undefined) {
-      params.push(Math.max(0, Math.floor(options.limit)));
-      sql += ` LIMIT $${params.length}`;
-    }
-    return (await this.rows<AuditRow>('listAudit', sql, params)).map(toAudit);
+    return listPostgresAudit(this.rowsOf, options);
   }
 
   async putSnapshot(snapshot: Snapshot, keep: number): Promise<boolean> {
