@@ -26,9 +26,10 @@ const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** ", standing for `C0ABC123` and `C0DEF456`" when the configuration names channels (IDs are validated). */
 export function standsForText(local: LocalChannelInfo): string {
-  if (local.standsFor.length === 0) return '';
   const ids = local.standsFor.map((id) => `\`${id}\``);
-  const list = ids.length === 1 ? ids[0] : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+  if (ids.length === 0) return '';
+  if (ids.length === 1) return `, standing for ${ids[0]} (the channel your configuration names)`;
+  const list = `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
   return `, standing for ${list} (the channels your configuration names; commands here come from \`${local.id}\`)`;
 }
 

@@ -256,6 +256,8 @@ describe('local mode (the real bot) with real channel settings', () => {
     expect(alice.messages().some((m) => String(m.text).includes('Slack refused'))).toBe(false);
     expect(w.logs()).toMatch(/"channel":"C0ABC123"/);
     expect(w.logs()).toContain("The page's channel is C0ABC123");
+    const banner = alice.messages().find((m) => String(m.text).includes('LOCAL MODE'));
+    expect(banner?.text).toContain('standing for `C0ABC123` (the channel your configuration names)');
     // the alert's buttons work from the page (demo policy: any channel)
     const click = await w.postJson('/local/action', {
       user: 'U0LOCALALICE',
