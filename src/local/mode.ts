@@ -16,7 +16,7 @@ export function wantsLocalMode(config: Config, forced: boolean): boolean {
   return forced || (botToken === undefined && signingSecret === undefined && appToken === undefined);
 }
 
-/** The policy file local mode runs with: the configured one, or the demo policy when none exists. */
+/** True when local mode runs with the demo policy: no policy file was set and none is at the default path. */
 function usesDemoPolicy(config: Config): boolean {
   return !config.policyFileExplicit && !existsSync(config.policyFile);
 }
