@@ -18,7 +18,7 @@ import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { proxyReadiness } from './http/readiness.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
-import { localBotConfig } from './local/mode.js';
+import { localBotConfig, localChannelOf } from './local/mode.js';
 import { LOCAL_BANNER, startStandIn } from './local/stand-in.js';
 import { createLogger } from './logger.js';
 import { registerCheckAction } from './slack/actions/check.js';
@@ -294,11 +294,16 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
 // --- local mode: the same bot, with Slack replaced by the stand-in of src/local on 127.0.0.1:PORT ---
 export async function startLocalBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
-  const standIn = await startStandIn({ port: config.http.port });
+  // the page's one channel stands for the channels the configuration names (watch, policy `channels`)
+  const channel = await localChannelOf(config);
+  const standIn = await startStandIn({ port: config.http.port, channel });
   try {
     const bot = await startBot(localBotConfig(config, standIn), options);
     standIn.connect(bot);
-    bot.logger.warn({ url: standIn.url }, `${LOCAL_BANNER}. Open ${standIn.url}/ in a browser.`);
+    bot.logger.warn(
+      { url: standIn.url, channel: channel.id, standsFor: channel.standsFor },
+      `${LOCAL_BANNER}. Open ${standIn.url}/ in a browser. The page's channel is ${channel.id}.`,
+    );
     const stop = async () => {
       await bot.stop();
       await standIn.close();

@@ -11,6 +11,11 @@ export interface LocalMessage {
   threadTs?: string;
   /** Set on ephemeral messages: the only user who sees it. */
   ephemeralTo?: string;
+  /**
+   * The channel ID the bot posted it to, when the page channel stands for several configured channels;
+   * absent: the page channel's own ID.
+   */
+  channel?: string;
   edited: boolean;
 }
 

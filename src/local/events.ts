@@ -3,7 +3,7 @@
 // messages of other users never enter the stream.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChannelEvent, LocalChannel, LocalMessage } from './channel.js';
-import { findUser, LOCAL_BOT, LOCAL_CHANNEL, LOCAL_USERS } from './directory.js';
+import { findUser, LOCAL_BOT, LOCAL_USERS, type LocalChannelInfo } from './directory.js';
 import { sendJson } from './http-util.js';
 
 const MAX_STREAMS = 32;
@@ -42,10 +42,10 @@ export function viewOf(m: LocalMessage): MessageView {
 }
 
 /** Opens event streams on one channel; at most MAX_STREAMS at once (each holds a connection). */
-export function createEventStreams(channel: LocalChannel) {
+export function createEventStreams(channel: LocalChannel, local: LocalChannelInfo) {
   let open = 0;
   return (req: IncomingMessage, res: ServerResponse, userId: string | null): void => {
-    const opened = openEventStream(req, res, channel, userId, open >= MAX_STREAMS);
+    const opened = openEventStream(req, res, channel, local, userId, open >= MAX_STREAMS);
     if (!opened) return;
     open += 1;
     req.on('close', () => {
@@ -58,6 +58,7 @@ function openEventStream(
   req: IncomingMessage,
   res: ServerResponse,
   channel: LocalChannel,
+  local: LocalChannelInfo,
   userId: string | null,
   full: boolean,
 ): boolean {
@@ -79,7 +80,8 @@ function openEventStream(
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   write('reset', {
     user: user.id,
-    channel: LOCAL_CHANNEL,
+    // the page names the configured channel IDs this channel stands for
+    channel: { id: local.id, name: local.name, standsFor: local.standsFor },
     users: LOCAL_USERS.map((u) => ({ id: u.id, name: u.name, realName: u.realName })),
     messages: channel.visibleTo(user.id).map(viewOf),
   });

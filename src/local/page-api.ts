@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { escapeMrkdwn } from '../slack/views/limits.js';
 import { canSee, type LocalChannel, type LocalMessage } from './channel.js';
-import { findUser, LOCAL_BOT, LOCAL_CHANNEL, LOCAL_TEAM, type LocalUser } from './directory.js';
+import { findUser, LOCAL_BOT, LOCAL_TEAM, type LocalChannelInfo, type LocalUser } from './directory.js';
 import type { ResponseUrls } from './response-urls.js';
 import type { BotLink, BotReply } from './to-bot.js';
 import { type Args, checkContent, toSlackMessage } from './web-api.js';
@@ -29,6 +29,8 @@ export interface PageAnswer {
 
 export interface PageApiDeps {
   channel: LocalChannel;
+  /** The page channel's ID and name (commands come from it). */
+  local: LocalChannelInfo;
   responseUrls: ResponseUrls;
   /** The page's own base URL (response_url lives there). */
   baseUrl: () => string;
@@ -46,7 +48,7 @@ function slackFailure(reply: BotReply): string {
 }
 
 export function createPageApi(deps: PageApiDeps) {
-  const { channel } = deps;
+  const { channel, local } = deps;
   const notice = (user: string, text: string, threadTs?: string) =>
     channel.post({
       author: SLACKBOT,
@@ -121,8 +123,8 @@ export function createPageApi(deps: PageApiDeps) {
     });
     const reply = await link.send({
       ...base(user),
-      channel_id: LOCAL_CHANNEL.id,
-      channel_name: LOCAL_CHANNEL.name,
+      channel_id: local.id,
+      channel_name: local.name,
       command: name,
       text,
       is_enterprise_install: 'false',
@@ -145,6 +147,8 @@ export function createPageApi(deps: PageApiDeps) {
     const link = deps.link();
     if (!link) return refuse(503, 'bot_not_ready');
     const ephemeral = message.ephemeralTo !== undefined;
+    // a click names the channel the message was posted in, so the policy's `channels` apply as in Slack
+    const channelId = message.channel ?? local.id;
     const payload = {
       type: 'block_actions',
       user: { id: user.id, username: user.name, name: user.name, team_id: LOCAL_TEAM.id },
@@ -153,7 +157,7 @@ export function createPageApi(deps: PageApiDeps) {
       container: {
         type: 'message',
         message_ts: message.ts,
-        channel_id: LOCAL_CHANNEL.id,
+        channel_id: channelId,
         is_ephemeral: ephemeral,
         ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
       },
@@ -161,7 +165,7 @@ export function createPageApi(deps: PageApiDeps) {
       team: LOCAL_TEAM,
       enterprise: null,
       is_enterprise_install: false,
-      channel: LOCAL_CHANNEL,
+      channel: { id: channelId, name: local.name },
       // Slack leaves the message out of clicks on ephemeral messages
       ...(ephemeral ? {} : { message: toSlackMessage(message) }),
       state: { values: {} },

@@ -67,6 +67,8 @@ export class ResponseUrls {
       text: content.text,
       blocks: content.blocks,
       ...(inChannel ? {} : { ephemeralTo: grant.user }),
+      // an answer to a click lands in the clicked message's channel
+      ...(original?.channel ? { channel: original.channel } : {}),
     });
     return { status: 200, body: { ok: true } };
   }

@@ -11,7 +11,7 @@ import { type ZodType, z } from 'zod';
 import { escapeMrkdwn } from '../slack/views/limits.js';
 import { loadAssets, sendAsset } from './assets.js';
 import { LocalChannel } from './channel.js';
-import { LOCAL_CHANNEL } from './directory.js';
+import { DEFAULT_LOCAL_CHANNEL, type LocalChannelInfo } from './directory.js';
 import { createEventStreams } from './events.js';
 import { BodyTooLarge, hostAllowed, originAllowed, parseApiArgs, readBody, sendJson } from './http-util.js';
 import { actionInput, commandInput, createPageApi } from './page-api.js';
@@ -24,6 +24,15 @@ const PAGE_BODY_LIMIT = 64 * 1024;
 const API_BODY_LIMIT = 1024 * 1024;
 const HEALTH_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** ", standing for `C0ABC123` and `C0DEF456`" when the configuration names channels (IDs are validated). */
+export function standsForText(local: LocalChannelInfo): string {
+  const ids = local.standsFor.map((id) => `\`${id}\``);
+  if (ids.length === 0) return '';
+  if (ids.length === 1) return `, standing for ${ids[0]} (the channel your configuration names)`;
+  const list = `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+  return `, standing for ${list} (the channels your configuration names; commands here come from \`${local.id}\`)`;
+}
+
 export interface StandIn {
   /** The page's URL, http://127.0.0.1:PORT */
   url: string;
@@ -32,24 +41,32 @@ export interface StandIn {
   botToken: string;
   signingSecret: string;
   channel: LocalChannel;
+  /** The page channel: its ID and the configured channel IDs it stands for. */
+  local: LocalChannelInfo;
   /** Called once the bot listens: where to send Slack's requests, and which commands it registered. */
   connect(bot: { url: string; commands: readonly string[]; logger: Logger }): void;
   close(): Promise<void>;
 }
 
-export async function startStandIn(options: { port: number }): Promise<StandIn> {
+export async function startStandIn(options: {
+  port: number;
+  /** The page channel for the configuration (localChannelOf); default: C0LOCAL, standing for nothing. */
+  channel?: LocalChannelInfo;
+}): Promise<StandIn> {
+  const local = options.channel ?? DEFAULT_LOCAL_CHANNEL;
   const botToken = `xoxb-local-${randomBytes(16).toString('hex')}`;
   const signingSecret = randomBytes(24).toString('hex');
   const channel = new LocalChannel();
   const responseUrls = new ResponseUrls(channel);
-  const webApi = createWebApi(channel, botToken);
+  const webApi = createWebApi(channel, botToken, local);
   const assets = await loadAssets();
-  const openEventStream = createEventStreams(channel);
+  const openEventStream = createEventStreams(channel, local);
   let bot: { url: string; commands: readonly string[]; logger: Logger; link: BotLink } | undefined;
   let port = 0;
   const baseUrl = () => `http://127.0.0.1:${port}`;
   const page = createPageApi({
     channel,
+    local,
     responseUrls,
     baseUrl,
     link: () => bot?.link,
@@ -162,13 +179,14 @@ export async function startStandIn(options: { port: number }): Promise<StandIn> 
     botToken,
     signingSecret,
     channel,
+    local,
     connect(b) {
       bot = { ...b, link: createBotLink(`${b.url}/slack/events`, signingSecret) };
       channel.post({
         author: 'USLACKBOT',
         bot: false,
         blocks: [],
-        text: `${LOCAL_BANNER}. This is #${LOCAL_CHANNEL.name}: type a command (${b.commands.join(', ')}) and pick who you are above.`,
+        text: `${LOCAL_BANNER}. This is #${local.name}${standsForText(local)}: type a command (${b.commands.join(', ')}) and pick who you are above.`,
       });
     },
     close: () =>

@@ -7,10 +7,10 @@ import type { LocalChannel, LocalMessage } from './channel.js';
 import {
   findUser,
   LOCAL_BOT,
-  LOCAL_CHANNEL,
   LOCAL_TEAM,
   LOCAL_USERGROUPS,
   LOCAL_USERS,
+  type LocalChannelInfo,
   slackUserObject,
 } from './directory.js';
 
@@ -75,11 +75,21 @@ export interface WebApi {
   call(method: string, args: Args, token: string | undefined): ApiAnswer;
 }
 
-export function createWebApi(channel: LocalChannel, botToken: string): WebApi {
-  const inChannel = (args: Args) => {
-    const id = str(args.channel);
-    return id === LOCAL_CHANNEL.id || id === `#${LOCAL_CHANNEL.name}` || id === LOCAL_CHANNEL.name;
+export function createWebApi(channel: LocalChannel, botToken: string, local: LocalChannelInfo): WebApi {
+  /** The channel ID `args.channel` names: one the configuration names, or the page channel by name. */
+  const channelOf = (args: Args): string | undefined => {
+    const given = str(args.channel);
+    if (given === undefined) return undefined;
+    if (local.ids.includes(given)) return given;
+    return given === `#${local.name}` || given === local.name ? local.id : undefined;
   };
+  /** A stored message in `id`: a ts from another of the configured channels is not found there. */
+  const messageIn = (id: string, ts: unknown): LocalMessage | undefined => {
+    const m = channel.get(str(ts) ?? '');
+    return m && (m.channel ?? local.id) === id ? m : undefined;
+  };
+  /** Messages record their channel only when it is not the page channel's own ID. */
+  const recorded = (id: string) => (id === local.id ? {} : { channel: id });
   const methods: Record<string, (args: Args) => ApiAnswer> = {
     'auth.test': () => ({
       ok: true,
@@ -92,32 +102,36 @@ export function createWebApi(channel: LocalChannel, botToken: string): WebApi {
       is_enterprise_install: false,
     }),
     'chat.postMessage': (args) => {
-      if (!inChannel(args)) return fail('channel_not_found');
+      const id = channelOf(args);
+      if (id === undefined) return fail('channel_not_found');
       const content = checkContent(args);
       if ('error' in content) return content.error;
       const threadTs = str(args.thread_ts);
-      if (threadTs !== undefined && !channel.get(threadTs)) return fail('thread_not_found');
+      if (threadTs !== undefined && !messageIn(id, threadTs)) return fail('thread_not_found');
       const m = channel.post({
         author: LOCAL_BOT.userId,
         bot: true,
         text: content.text,
         blocks: content.blocks,
         ...(threadTs ? { threadTs } : {}),
+        ...recorded(id),
       });
-      return { ok: true, channel: LOCAL_CHANNEL.id, ts: m.ts, message: toSlackMessage(m) };
+      return { ok: true, channel: id, ts: m.ts, message: toSlackMessage(m) };
     },
     'chat.update': (args) => {
-      if (!inChannel(args)) return fail('channel_not_found');
-      const existing = channel.get(str(args.ts) ?? '');
+      const id = channelOf(args);
+      if (id === undefined) return fail('channel_not_found');
+      const existing = messageIn(id, args.ts);
       if (!existing || existing.ephemeralTo !== undefined) return fail('message_not_found');
       if (!existing.bot) return fail('cant_update_message');
       const content = checkContent(args);
       if ('error' in content) return content.error;
       channel.update(existing.ts, content);
-      return { ok: true, channel: LOCAL_CHANNEL.id, ts: existing.ts, text: content.text };
+      return { ok: true, channel: id, ts: existing.ts, text: content.text };
     },
     'chat.postEphemeral': (args) => {
-      if (!inChannel(args)) return fail('channel_not_found');
+      const id = channelOf(args);
+      if (id === undefined) return fail('channel_not_found');
       if (!findUser(args.user)) return fail('user_not_in_channel');
       const content = checkContent(args);
       if ('error' in content) return content.error;
@@ -128,17 +142,19 @@ export function createWebApi(channel: LocalChannel, botToken: string): WebApi {
         text: content.text,
         blocks: content.blocks,
         ephemeralTo: str(args.user) as string,
-        ...(threadTs && channel.get(threadTs) ? { threadTs } : {}),
+        ...(threadTs && messageIn(id, threadTs) ? { threadTs } : {}),
+        ...recorded(id),
       });
       return { ok: true, message_ts: m.ts };
     },
     'chat.delete': (args) => {
-      if (!inChannel(args)) return fail('channel_not_found');
-      const existing = channel.get(str(args.ts) ?? '');
+      const id = channelOf(args);
+      if (id === undefined) return fail('channel_not_found');
+      const existing = messageIn(id, args.ts);
       if (!existing || existing.ephemeralTo !== undefined) return fail('message_not_found');
       if (!existing.bot) return fail('cant_delete_message');
       channel.remove(existing.ts);
-      return { ok: true, channel: LOCAL_CHANNEL.id, ts: existing.ts };
+      return { ok: true, channel: id, ts: existing.ts };
     },
     'users.info': (args) => {
       const user = findUser(args.user);
@@ -148,19 +164,21 @@ export function createWebApi(channel: LocalChannel, botToken: string): WebApi {
       const users = LOCAL_USERGROUPS[str(args.usergroup) ?? ''];
       return users ? { ok: true, users: [...users] } : fail('no_such_subteam');
     },
-    'conversations.info': (args) =>
-      inChannel(args)
+    'conversations.info': (args) => {
+      const id = channelOf(args);
+      return id !== undefined
         ? {
             ok: true,
             channel: {
-              id: LOCAL_CHANNEL.id,
-              name: LOCAL_CHANNEL.name,
+              id,
+              name: local.name,
               is_channel: true,
               is_member: true,
               num_members: LOCAL_USERS.length + 1,
             },
           }
-        : fail('channel_not_found'),
+        : fail('channel_not_found');
+    },
   };
 
   return {

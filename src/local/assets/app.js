@@ -184,7 +184,11 @@ function connect() {
     const data = JSON.parse(e.data);
     state.messages = new Map(data.messages.map((m) => [m.ts, m]));
     state.names = new Map(data.users.map((u) => [u.id, u.name]));
-    $('channel-name').textContent = `# ${data.channel.name}`;
+    // with real channel IDs configured, the header says which one this channel is (and stands for)
+    const standsFor = data.channel.standsFor ?? [];
+    $('channel-name').textContent =
+      standsFor.length > 0 ? `# ${data.channel.name} · ${data.channel.id}` : `# ${data.channel.name}`;
+    $('channel-name').title = standsFor.length > 0 ? `Stands for ${standsFor.join(', ')}` : '';
     fillPicker(data.users);
     $('live').textContent = 'live';
     // which user the shown messages are for (the stream's reset says so)
