@@ -99,11 +99,11 @@ const summary = (m: OutgoingMessage): Record<string, unknown> => m.audit ?? { te
 
 /**
  * Wraps a messenger so every message is an audit event (text only, redacted). A message Slack refused is
- * recorded as `message.failed` (with what it was: posted, updated, thread, ephemeral), never as sent.
+ * recorded as `message.failed` (with what it was: posted, updated, thread, ephemeral, dm), never as sent.
  */
 export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenger {
   const record = async (
-    kind: 'posted' | 'updated' | 'thread' | 'ephemeral',
+    kind: 'posted' | 'updated' | 'thread' | 'ephemeral' | 'dm',
     ok: boolean,
     actor: string | null,
     data: Record<string, unknown>,
@@ -130,6 +130,11 @@ export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenge
     async ephemeral(channel, userId, message) {
       const ok = await messenger.ephemeral(channel, userId, message);
       await record('ephemeral', ok, userId, { channel, ...summary(message) });
+      return ok;
+    },
+    async direct(userId, message) {
+      const ok = await messenger.direct(userId, message);
+      await record('dm', ok, userId, { user: userId, ...summary(message) });
       return ok;
     },
   };
