@@ -75,7 +75,7 @@ describe('loginPrompter', () => {
     const thread = w.messenger.texts('thread');
     expect(thread).toHaveLength(1);
     expect(thread[0]).toContain('sent to <@U0BOB> by direct message');
-    expect(thread[0]).not.toContain('in this channel.');
+    expect(thread[0]).not.toContain('sent privately');
     expect(JSON.stringify(w.messenger.of('thread'))).not.toMatch(/login\.example|ABCD-EFGH/);
     expect(w.audit.map((a) => a.data.via)).toEqual(['dm', 'dm']);
     expect(JSON.stringify(w.audit)).not.toMatch(/login\.example|ABCD-EFGH/);
