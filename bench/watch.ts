@@ -69,6 +69,10 @@ export async function measureWatch(
       slackCalls++;
       return true;
     },
+    direct: async () => {
+      slackCalls++;
+      return true;
+    },
   };
   try {
     globalThis.gc?.();

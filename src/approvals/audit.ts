@@ -3,6 +3,7 @@ import type { CanaryResult, ManagementClient } from '../cliproxy/types.js';
 import { defaultRedactor, type Redactor } from '../domain/redact.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { unescapeMrkdwn } from '../slack/mrkdwn.js';
 import type { Store } from '../store/types.js';
 import type { Messenger, OutgoingMessage } from './messenger.js';
 
@@ -94,16 +95,20 @@ export function auditedClient(client: ManagementClient, audit: AuditFn, now: () 
   });
 }
 
-/** What the audit event keeps of a message: its first 300 characters, or what the message says to keep instead. */
-const summary = (m: OutgoingMessage): Record<string, unknown> => m.audit ?? { text: m.text.slice(0, 300) };
+/**
+ * What the audit event keeps of a message: the first 300 characters of its plain text (unescaped: the trail
+ * is escaped again where it is rendered to Slack), or what the message says to keep instead.
+ */
+const summary = (m: OutgoingMessage): Record<string, unknown> =>
+  m.audit ?? { text: unescapeMrkdwn(m.text).slice(0, 300) };
 
 /**
  * Wraps a messenger so every message is an audit event (text only, redacted). A message Slack refused is
- * recorded as `message.failed` (with what it was: posted, updated, thread, ephemeral), never as sent.
+ * recorded as `message.failed` (with what it was: posted, updated, thread, ephemeral, dm), never as sent.
  */
 export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenger {
   const record = async (
-    kind: 'posted' | 'updated' | 'thread' | 'ephemeral',
+    kind: 'posted' | 'updated' | 'thread' | 'ephemeral' | 'dm',
     ok: boolean,
     actor: string | null,
     data: Record<string, unknown>,
@@ -130,6 +135,11 @@ export function auditedMessenger(messenger: Messenger, audit: AuditFn): Messenge
     async ephemeral(channel, userId, message) {
       const ok = await messenger.ephemeral(channel, userId, message);
       await record('ephemeral', ok, userId, { channel, ...summary(message) });
+      return ok;
+    },
+    async direct(userId, message) {
+      const ok = await messenger.direct(userId, message);
+      await record('dm', ok, userId, { user: userId, ...summary(message) });
       return ok;
     },
   };

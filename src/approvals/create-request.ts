@@ -7,7 +7,7 @@ import { fingerprintTarget } from '../domain/approvals/fingerprint.js';
 import { unreachableQuorum } from '../domain/approvals/policy.js';
 import { formatWhen } from '../domain/approvals/vote.js';
 import { AppError, describeError, formatError } from '../errors.js';
-import { md } from '../slack/mrkdwn.js';
+import { md, unescapeMrkdwn } from '../slack/mrkdwn.js';
 import { renderRequest } from '../slack/views/request.js';
 import type { ActionName, ApprovalRequest } from '../store/types.js';
 import { type EngineContext, type Scoped, scope, tell } from './context.js';
@@ -65,9 +65,15 @@ async function refuse(
   input: NewRequestInput,
   reason: string,
 ): Promise<CreateResult> {
-  await s.audit('request.refused', input.userId, { action: input.action, provider: input.provider, reason });
+  // `reason` is mrkdwn for Slack; the audit trail and the log keep its plain text (escaped again on rendering)
+  const plain = unescapeMrkdwn(reason);
+  await s.audit('request.refused', input.userId, {
+    action: input.action,
+    provider: input.provider,
+    reason: plain,
+  });
   await tell(s, input.channel, input.userId, `:no_entry: ${reason}`);
-  ctx.logger.info({ user: input.userId, action: input.action, reason }, 'request refused');
+  ctx.logger.info({ user: input.userId, action: input.action, reason: plain }, 'request refused');
   return { ok: false, reason };
 }
 

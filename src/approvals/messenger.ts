@@ -9,8 +9,10 @@ export interface OutgoingMessage {
 export interface Messenger {
   /** Posts a visible message in the channel; resolves to its ts, or null when Slack refused it. */
   postRequest(channel: string, message: OutgoingMessage): Promise<string | null>;
-  /** The three below resolve to true when Slack accepted the message, false when it refused it. */
+  /** The four below resolve to true when Slack accepted the message, false when it refused it. */
   updateRequest(channel: string, ts: string, message: OutgoingMessage): Promise<boolean>;
   threadReply(channel: string, threadTs: string, message: OutgoingMessage): Promise<boolean>;
   ephemeral(channel: string, userId: string, message: OutgoingMessage): Promise<boolean>;
+  /** A direct message to one user (the bot's IM with them), e.g. where an ephemeral was refused. */
+  direct(userId: string, message: OutgoingMessage): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import type { AuthFile } from '../cliproxy/types.js';
 import { checkRequester, groupsToResolve } from '../domain/approvals/authorize.js';
 import { isCoolingDown } from '../domain/credential-state.js';
 import { describeError, formatError } from '../errors.js';
+import { md, unescapeMrkdwn } from '../slack/mrkdwn.js';
 import { code, cooldownPicker, noCooldownResetText } from '../slack/views/cooldown.js';
 import { type EngineContext, scope, tell } from './context.js';
 import { type CreateResult, createRequest } from './create-request.js';
@@ -27,7 +28,11 @@ export async function requestCooldownReset(
 ): Promise<CreateResult> {
   const s = scope(ctx, `cooldown-${ctx.newId()}`);
   const refuse = async (reason: string): Promise<CreateResult> => {
-    await s.audit('request.refused', input.userId, { action: 'reset-cooldown', reason });
+    // `reason` is mrkdwn for Slack; the audit trail keeps its plain text (escaped again on rendering)
+    await s.audit('request.refused', input.userId, {
+      action: 'reset-cooldown',
+      reason: unescapeMrkdwn(reason),
+    });
     await tell(s, input.channel, input.userId, reason);
     return { ok: false, reason };
   };
@@ -44,7 +49,7 @@ export async function requestCooldownReset(
     if (!(await s.client.hasResetQuota())) return refuse(noCooldownResetText(s.client.serverVersion));
     files = await s.client.listAuthFiles();
   } catch (err) {
-    return refuse(`:x: Cannot ask the proxy about cooldowns: ${formatError(describeError(err))}`);
+    return refuse(md`:x: Cannot ask the proxy about cooldowns: ${formatError(describeError(err))}`);
   }
   const open = (file: AuthFile) =>
     createRequest(ctx, {

@@ -1,4 +1,5 @@
-// The engine's Messenger over Bolt's WebClient: chat.postMessage / chat.update / chat.postEphemeral.
+// The engine's Messenger over Bolt's WebClient: chat.postMessage / chat.update / chat.postEphemeral, and
+// direct messages (conversations.open, then chat.postMessage to the IM it returns; scope im:write).
 // Slack errors are caught and logged, never thrown; rate-limited calls are retried a few times
 // (the WebClient already waits Retry-After; this covers clients configured with few or no retries).
 import { webApi } from '@slack/bolt';
@@ -6,7 +7,7 @@ import type { Messenger, OutgoingMessage } from '../approvals/messenger.js';
 import { defaultRedactor, type Redactor } from '../domain/redact.js';
 import type { Logger } from '../logger.js';
 
-type SlackClient = Pick<webApi.WebClient, 'chat'>;
+type SlackClient = Pick<webApi.WebClient, 'chat' | 'conversations'>;
 
 export interface SlackMessengerOptions {
   client: SlackClient;
@@ -85,6 +86,16 @@ export function createSlackMessenger(options: SlackMessengerOptions): Messenger 
     async ephemeral(channel, user, message) {
       const r = await call('chat.postEphemeral', () =>
         client.chat.postEphemeral({ channel, user, ...fields(message) }),
+      );
+      return r !== undefined;
+    },
+    // one chat.postMessage per call: only a rate-limited attempt (never posted) is tried again
+    async direct(user, message) {
+      const opened = await call('conversations.open', () => client.conversations.open({ users: user }));
+      const im = opened?.channel?.id;
+      if (typeof im !== 'string') return false;
+      const r = await call('chat.postMessage', () =>
+        client.chat.postMessage({ channel: im, ...fields(message) }),
       );
       return r !== undefined;
     },

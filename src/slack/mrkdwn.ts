@@ -8,6 +8,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * The plain text of mrkdwn built with `md` / `escapeMrkdwn`: what the audit trail and the log keep, so
+ * `/auth-audit` (which escapes on rendering) shows `<` and not `&lt;`. unescapeMrkdwn(escapeMrkdwn(x)) === x.
+ */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** A piece of mrkdwn the bot composed itself (already escaped where needed): `md` keeps it as is. */
 export class Mrkdwn {
   constructor(readonly text: string) {}

@@ -189,7 +189,7 @@ export class FakeClient implements ManagementClient {
 }
 
 export interface Sent {
-  kind: 'post' | 'update' | 'thread' | 'ephemeral';
+  kind: 'post' | 'update' | 'thread' | 'ephemeral' | 'dm';
   channel: string;
   ts?: string;
   user?: string;
@@ -212,8 +212,17 @@ export class RecordingMessenger implements Messenger {
     this.sent.push({ kind: 'thread', channel, ts, message });
     return true;
   }
+  /** Users Slack refuses an ephemeral for (e.g. not in the channel), and users it refuses a DM to. */
+  refuseEphemeral = new Set<string>();
+  refuseDm = new Set<string>();
   async ephemeral(channel: string, user: string, message: OutgoingMessage) {
+    if (this.refuseEphemeral.has(user)) return false;
     this.sent.push({ kind: 'ephemeral', channel, user, message });
+    return true;
+  }
+  async direct(user: string, message: OutgoingMessage) {
+    if (this.refuseDm.has(user)) return false;
+    this.sent.push({ kind: 'dm', channel: `D-${user}`, user, message });
     return true;
   }
   of(kind: Sent['kind']): Sent[] {

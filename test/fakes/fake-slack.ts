@@ -1,6 +1,7 @@
 // A local fake of Slack's Web API (and of response_url endpoints) for end-to-end tests.
 // Parses form or JSON bodies, JSON-parses `blocks`, enforces Block Kit limits like Slack does
-// (ok:false invalid_blocks), records every call, and can be told to fail the next call to a method.
+// (ok:false invalid_blocks), records every call, and can be told to fail the next call to a method
+// (or the next one whose arguments match, e.g. chat.postEphemeral to one user).
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +29,13 @@ export interface FakeSlack {
   calls: SlackCall[];
   /** A response_url the bot can respond() to; posts are recorded as method "response_url". */
   responseUrl(id?: string): string;
-  failNext(method: string, fault: Fault, times?: number): void;
+  /** Fails the next `times` calls to `method` (only those whose arguments `match`, when given). */
+  failNext(
+    method: string,
+    fault: Fault,
+    times?: number,
+    match?: (args: Record<string, unknown>) => boolean,
+  ): void;
   callsTo(method: string): SlackCall[];
   /** How many calls to `method` arrived (kept or not). */
   count(method: string): number;
@@ -72,7 +79,12 @@ function send(
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = options.botToken ?? 'xoxb-test-token';
   const calls: SlackCall[] = [];
-  const faults = new Map<string, Fault[]>();
+  const faults = new Map<string, { fault: Fault; match?: (args: Record<string, unknown>) => boolean }[]>();
+  const takeFault = (method: string, args: Record<string, unknown>): Fault | undefined => {
+    const queue = faults.get(method) ?? [];
+    const i = queue.findIndex((f) => f.match === undefined || f.match(args));
+    return i < 0 ? undefined : queue.splice(i, 1)[0]?.fault;
+  };
   const usergroups = new Map(Object.entries(options.usergroups ?? {}));
   const waiters: { predicate: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }[] = [];
   let ts = 1_700_000_000;
@@ -116,6 +128,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       case 'chat.postEphemeral':
         ts += 1;
         return { ok: true, message_ts: `${ts}.000200` };
+      case 'conversations.open': {
+        // the bot's IM with one user: the same id every time it is opened
+        const users = String(args.users ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return { ok: false, error: 'user_not_found' };
+        return { ok: true, channel: { id: `D${users.slice(1)}` } };
+      }
       case 'usergroups.users.list': {
         const users = usergroups.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
@@ -143,7 +161,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           args: { ...args, id: url.pathname.slice(10) },
           at: Date.now(),
         });
-        const fault = faults.get('response_url')?.shift();
+        const fault = takeFault('response_url', args);
         if (fault) {
           if ('retryAfter' in fault)
             return send(
@@ -162,8 +180,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined);
       record({ method, token, args, at: Date.now() });
-      const queue = faults.get(method);
-      const fault = queue?.shift();
+      const fault = takeFault(method, args);
       if (fault) {
         if ('retryAfter' in fault)
           return send(
@@ -189,9 +206,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     apiUrl: `${url}/api/`,
     calls,
     responseUrl: (id = String(Math.random()).slice(2, 10)) => `${url}/response/${id}`,
-    failNext(method, fault, times = 1) {
+    failNext(method, fault, times = 1, match) {
       const q = faults.get(method) ?? [];
-      for (let i = 0; i < times; i += 1) q.push(fault);
+      for (let i = 0; i < times; i += 1) q.push(match ? { fault, match } : { fault });
       faults.set(method, q);
     },
     callsTo: (method) => calls.filter((c) => c.method === method),

@@ -34,7 +34,8 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'usergroups:read', 'users:read']),
+      // im:write: conversations.open, for the re-login link by direct message when an ephemeral is refused
+      expect.arrayContaining(['commands', 'chat:write', 'im:write', 'usergroups:read', 'users:read']),
     );
   });
 });

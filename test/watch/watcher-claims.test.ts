@@ -37,6 +37,7 @@ describe('watcher message claims', () => {
       updateRequest: async () => true,
       threadReply: async () => true,
       ephemeral: async () => true,
+      direct: async () => true,
     };
     let now = Date.now();
     const settings = {

@@ -84,10 +84,24 @@ export function renderLoginPrompt(
   return renderText(parts.join(' ').replace(' .', '.'));
 }
 
-/** What the thread says instead of the login URL: who received it, privately. */
+/** What the thread says instead of the login URL: who received it, privately, in this channel. */
 export function renderLoginSentPrivately(provider: string, approver: string): SlackMessage {
   return renderText(
-    md`:key: The ${provider} login link was sent privately to <@${approver}>. The bot is polling the login status and will verify when it completes.`,
+    md`:key: The ${provider} login link was sent privately to <@${approver}> in this channel. The bot is polling the login status and will verify when it completes.`,
+  );
+}
+
+/** When Slack refused the private message in the channel and the link went by direct message instead. */
+export function renderLoginSentByDm(provider: string, approver: string): SlackMessage {
+  return renderText(
+    md`:key: The ${provider} login link was sent to <@${approver}> by direct message (a private message in this channel was refused). The bot is polling the login status and will verify when it completes.`,
+  );
+}
+
+/** When neither a private message in the channel nor a direct message reached the approver. */
+export function renderLoginUndelivered(provider: string, approver: string): SlackMessage {
+  return renderText(
+    md`:warning: The ${provider} login link could not be delivered to <@${approver}>: Slack refused both a private message in this channel and a direct message, and the link is never posted here. The login was stopped. <@${approver}> should join this channel or allow direct messages from the app, then request the fix again (\`/auth-refresh ${provider}\`).`,
   );
 }
 
