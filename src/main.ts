@@ -14,7 +14,6 @@ import type { ManagementClient } from './cliproxy/types.js';
 import { type Config, ConfigError, SECRET_VARIABLES, slackProblems } from './config.js';
 import { ACTION_NAMES } from './domain/approvals/policy.js';
 import { bundledRunbookPath, loadRunbookFile } from './domain/runbook/load.js';
-import { AppError } from './errors.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { proxyReadiness } from './http/readiness.js';
 import { buildRoutes, type ReadinessProbe, routesListener } from './http/routes.js';
@@ -28,6 +27,7 @@ import { registerRollback } from './slack/commands/rollback.js';
 import { createStatusCommandReader, registerStatusCommand } from './slack/commands/status.js';
 import { registerWhyCommand } from './slack/commands/why.js';
 import { createListenerGuard } from './slack/guard.js';
+import { initSlack } from './slack/init.js';
 import { createResponder } from './slack/respond.js';
 import { createRollbackPlugin } from './snapshots/rollback-action.js';
 import { Snapshotter, snapshotWarning } from './snapshots/snapshotter.js';
@@ -61,14 +61,6 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-const BAD_TOKEN_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-]);
-
 function secretsOf(config: Config): (string | undefined)[] {
   return [
     config.slack.botToken,
@@ -78,27 +70,6 @@ function secretsOf(config: Config): (string | undefined)[] {
     config.proxy.clientKey,
     config.snapshot.key?.toString('base64'),
   ];
-}
-
-/** Calls auth.test through app.init(): a bad token fails here, at start-up, with a message that names it. */
-async function initSlack(app: App, config: Config): Promise<void> {
-  try {
-    await app.init();
-  } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
-    if (code && BAD_TOKEN_ERRORS.has(code)) {
-      throw new AppError('bad_config', `Slack rejected SLACK_BOT_TOKEN (${code}).`, {
-        hint: 'Copy the Bot User OAuth Token (xoxb-...) from "OAuth & Permissions" of the app created from manifest.yml.',
-      });
-    }
-    throw new AppError(
-      'slack_error',
-      `Could not reach Slack to check SLACK_BOT_TOKEN: ${(err as Error).message}`,
-      {
-        hint: config.slack.apiUrl ? 'Check SLACK_API_URL.' : 'Check the network path to slack.com.',
-      },
-    );
-  }
 }
 
 async function listen(server: Server, port: number, host: string): Promise<string> {
