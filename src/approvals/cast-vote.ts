@@ -98,8 +98,10 @@ async function markStale(
 export async function castVote(
   ctx: EngineContext,
   input: VoteInput,
-  onApproved: (request: ApprovalRequest, claim: Claim) => void,
+  onApproved: (request: ApprovalRequest, claim: Claim, clickedAt: number) => void,
 ): Promise<VoteOutcome> {
+  // the result is due 10 s after this click, which the target re-read below already spends from
+  const clickedAt = ctx.now();
   const s = scope(ctx, input.requestId);
   const request = await ctx.store.getRequest(input.requestId);
   if (!request) {
@@ -173,7 +175,7 @@ export async function castVote(
       `:white_check_mark: Approved by <@${input.userId}> (${approvals} of ${request.approvalsRequired}). Running it now.`,
     );
   } finally {
-    onApproved(approved, claim);
+    onApproved(approved, claim, clickedAt);
   }
   return 'approved';
 }

@@ -112,7 +112,10 @@ export function createApprovalEngine(deps: ApprovalEngineDeps): ApprovalEngine {
       });
     },
     requestAction: (input) => createRequest(ctx, input),
-    vote: (input) => castVote(ctx, input, (approved, claim) => ctx.track(runExecution(ctx, approved, claim))),
+    vote: (input) =>
+      castVote(ctx, input, (approved, claim, clickedAt) =>
+        ctx.track(runExecution(ctx, approved, claim, clickedAt)),
+      ),
     async offerAlternative({ parentId, kind, userId, channel }) {
       const parent = await ctx.store.getRequest(parentId);
       const params = parent ? paramsOf(parent) : undefined;

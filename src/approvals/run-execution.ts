@@ -1,6 +1,6 @@
 // After approval: claim the execution (at most once, one per target), run the action, verify, report.
 import { clientProbes, findAlternatives } from '../domain/actions/alternatives.js';
-import { RESULT_BUDGET_MS } from '../domain/actions/budget.js';
+import { RESULT_BUDGET_MS, resultDeadline } from '../domain/actions/budget.js';
 import { executeLegacyKiroRefresh, executeReenable } from '../domain/actions/execute.js';
 import { loginRouteName } from '../domain/actions/login-routes.js';
 import { executePlannedRefresh } from '../domain/actions/refresh-plan.js';
@@ -157,9 +157,11 @@ export async function runExecution(
   ctx: EngineContext,
   approved: ApprovalRequest,
   claim: Claim,
+  /** When the approving click arrived; the result is due 10 s after it. Default: the stored approval time. */
+  clickedAt?: number,
 ): Promise<void> {
   try {
-    if (claim.claimed) await runClaimed(ctx, approved);
+    if (claim.claimed) await runClaimed(ctx, approved, clickedAt ?? approved.decidedAt);
     else if (claim.failed) {
       const s = scope(ctx, approved.id);
       await refreshMessage(ctx, s, claim.failed);
@@ -170,10 +172,16 @@ export async function runExecution(
   }
 }
 
-async function runClaimed(ctx: EngineContext, approved: ApprovalRequest): Promise<void> {
+async function runClaimed(
+  ctx: EngineContext,
+  approved: ApprovalRequest,
+  approvedAt: number | null,
+): Promise<void> {
   const s = scope(ctx, approved.id);
-  // the result is due within 10 s of the approval: verification and canary share what is left of it
-  const deadline = ctx.now() + RESULT_BUDGET_MS;
+  // the result is due within 10 s of the approval: verification and canary share what is left of it,
+  // counted from the approving click (the vote's target re-read and Slack updates come out of the same
+  // 10 s); an execution that starts late anyway still gets a real attempt, not an instant "not in time"
+  const deadline = resultDeadline(approvedAt, ctx.now());
   const running = await ctx.store.transition(approved.id, ['approved'], 'running', ctx.now());
   if (!running) {
     await ctx.store.finishExecution(approved.id, 'interrupted', ctx.now());

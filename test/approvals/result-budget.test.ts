@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApprovalEngine, createApprovalEngine } from '../../src/approvals/engine.js';
+import { MIN_VERIFY_MS, RESULT_BUDGET_MS, resultDeadline } from '../../src/domain/actions/budget.js';
 import { parsePolicy } from '../../src/domain/approvals/load-policy.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
@@ -75,5 +76,20 @@ describe('result budget', () => {
     const done = await store?.getRequest(created.request.id);
     expect(done?.state).toBe('verified');
     expect(JSON.stringify(done?.result)).not.toContain('not finished in time');
+  });
+});
+
+describe('resultDeadline', () => {
+  const T = Date.parse('2026-03-01T10:00:00Z');
+  it('counts the budget from the approving click, not from when the execution starts', () => {
+    // the vote's target re-read took 900 ms: the execution has 900 ms less
+    expect(resultDeadline(T, T + 900)).toBe(T + RESULT_BUDGET_MS);
+  });
+  it('gives an execution that starts past its budget a real attempt rather than none', () => {
+    expect(resultDeadline(T, T + 20_000)).toBe(T + 20_000 + MIN_VERIFY_MS);
+  });
+  it('starts from now without an approval time, and never from a time after now', () => {
+    expect(resultDeadline(null, T)).toBe(T + RESULT_BUDGET_MS);
+    expect(resultDeadline(T + 5000, T)).toBe(T + RESULT_BUDGET_MS);
   });
 });

@@ -1,11 +1,19 @@
 // The result of an action is posted within 10 s of its approval (product.md): verification polling and the
-// canary share one deadline, taken when the execution starts. Polling stops early enough to leave the
+// canary share one deadline, counted from the approval. Polling stops early enough to leave the
 // canary a few seconds; the canary gets what is left; whatever did not finish in time is reported as such.
 import type { Check } from './types.js';
 
-/** From the start of an execution to the end of its verification; the rest of 10 s (the vote before it,
- * the store writes and Slack posts after it) is for the report. */
+/** From the approval to the end of its verification; the rest of 10 s (the store writes and Slack posts
+ * after it) is for the report. */
 export const RESULT_BUDGET_MS = 8000;
+
+/** The least an execution that starts late (past its budget) gets to verify. */
+export const MIN_VERIFY_MS = 3000;
+
+/** When verification and the canary must be done: RESULT_BUDGET_MS after the approval (ms epoch). */
+export function resultDeadline(approvedAt: number | null, now: number): number {
+  return Math.max(Math.min(approvedAt ?? now, now) + RESULT_BUDGET_MS, now + MIN_VERIFY_MS);
+}
 
 /** What polling leaves for the canary when one is configured. */
 export const CANARY_RESERVE_MS = 3000;
