@@ -44,8 +44,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /**
    * Takes a 2xx body as it arrives, decoded piece by piece (the response's `text` is then empty), so a
-   * large answer is never held whole. An error it throws ends the call with that error. Once such a body
-   * has started, the call is not retried: the pieces already taken cannot be taken back.
+   * large answer is never held whole. An error it throws ends the call with that error. Once it has taken a
+   * piece, the call is not retried (what it took cannot be taken back); before that, it is as any call.
    */
   onText?: (piece: string) => void;
 }
@@ -230,11 +230,15 @@ async function streamCapped(
   signal: AbortSignal,
 ): Promise<string> {
   refuseDeclaredPastCap(res, method, route, limit);
-  const decoder = new TextDecoder('utf-8');
+  // ignoreBOM: a byte-order mark stays in the text (and is refused as JSON is), as when read whole
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let size = 0;
+  let taken = false;
   const take = (piece: string) => {
     try {
-      if (piece) onText(piece);
+      if (!piece) return;
+      taken = true;
+      onText(piece);
     } catch (err) {
       res.body.destroy();
       throw new BodyTaken(err, true);
@@ -256,6 +260,8 @@ async function streamCapped(
     for (let piece = await next(); piece !== undefined; piece = await next()) take(piece);
   } catch (err) {
     if (err instanceof AppError || err instanceof BodyTaken || signal.aborted) throw err;
+    // broken before the consumer took anything: asking again is safe (an ordinary network error)
+    if (!taken) throw err;
     throw new BodyTaken(err, false);
   }
   take(decoder.decode());

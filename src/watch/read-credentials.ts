@@ -94,18 +94,27 @@ export async function readCredentials(
   const read = ++reads;
   let index = 0;
   let count: number;
+  // a throw from `detect` is the bot's own bug: it must surface as one, not read as "the proxy is down"
+  let detectFailed: { err: unknown } | undefined;
   try {
     count = await client.scanAuthFiles((f) => {
       const k = known.get(f.name);
       if (k) k.listedIn = read;
       if (needsRead(f, k)) queue.push(queued(f, index));
       else {
-        const observations = detect(watched(f, k));
+        let observations: Observation[];
+        try {
+          observations = detect(watched(f, k));
+        } catch (err) {
+          detectFailed = { err };
+          throw err;
+        }
         if (observations.length > 0) found.push({ index, observations });
       }
       index++;
     });
   } catch (err) {
+    if (detectFailed) throw detectFailed.err;
     return { ok: false, calls, ...failureOf(err) };
   }
   const changed = new Map<string, ExpiryFacts>();

@@ -159,7 +159,7 @@ export function groupMessage(condition: ConditionId, members: AlertState[], now:
     const who = `${code(m.credential ?? 'proxy')} (${escapeMrkdwn(m.provider ?? '')})`;
     return m.phase === 'resolved'
       ? `• ~${name(m.credential ?? '')}~ resolved after ${formatDuration((m.resolvedAt ?? now) - (m.firedAt ?? m.since))}`
-      : `• ${who}`;
+      : `• ${who}${m.flapping ? ' _(flapping)_' : ''}`;
   });
   // Slack refuses a message whose blocks hold more than about 12,000 characters
   const lines = fitLines(all, 9000, (n) => `… and ${n} more (\`/auth-watch\` lists them all)`);

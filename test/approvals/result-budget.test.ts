@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApprovalEngine, createApprovalEngine } from '../../src/approvals/engine.js';
-import { MIN_VERIFY_MS, RESULT_BUDGET_MS, resultDeadline } from '../../src/domain/actions/budget.js';
+import {
+  MIN_VERIFY_MS,
+  RESULT_BUDGET_MS,
+  resultDeadline,
+  verificationDeadline,
+} from '../../src/domain/actions/budget.js';
 import { parsePolicy } from '../../src/domain/approvals/load-policy.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
@@ -79,14 +84,52 @@ describe('result budget', () => {
   });
 });
 
+describe('a late verification', () => {
+  it('still reads the proxy and sends the canary when the vote itself outlasted the budget', async () => {
+    const { engine, client, clock } = await engineWithCanary();
+    const created = await engine.requestAction({
+      userId: 'U0REQ',
+      channel: 'C0INC',
+      action: 'refresh',
+      provider: 'kiro',
+      credential: undefined,
+    });
+    if (!created.ok) throw new Error(created.reason);
+    // the vote's re-read of the target takes 9 s (a slow proxy): the 8 s from the click are gone
+    const list = client.listAuthFiles.bind(client);
+    let slow = true;
+    client.listAuthFiles = async () => {
+      if (slow) {
+        slow = false;
+        clock.t += 9_000;
+      }
+      return list();
+    };
+    await engine.vote({
+      requestId: created.request.id,
+      userId: 'U0ALICE',
+      channel: 'C0INC',
+      decision: 'approve',
+    });
+    await engine.drain();
+    const done = await store?.getRequest(created.request.id);
+    expect(JSON.stringify(done?.result)).not.toContain('not finished in time');
+    expect(done?.state).toBe('verified');
+    expect(client.count('canary')).toBe(1);
+  });
+});
+
 describe('resultDeadline', () => {
   const T = Date.parse('2026-03-01T10:00:00Z');
   it('counts the budget from the approving click, not from when the execution starts', () => {
     // the vote's target re-read took 900 ms: the execution has 900 ms less
     expect(resultDeadline(T, T + 900)).toBe(T + RESULT_BUDGET_MS);
   });
-  it('gives an execution that starts past its budget a real attempt rather than none', () => {
-    expect(resultDeadline(T, T + 20_000)).toBe(T + 20_000 + MIN_VERIFY_MS);
+  it('a verification that starts past the deadline still gets its minimum', () => {
+    expect(resultDeadline(T, T + 20_000)).toBe(T + RESULT_BUDGET_MS);
+    expect(verificationDeadline(T + RESULT_BUDGET_MS, T + 20_000)).toBe(T + 20_000 + MIN_VERIFY_MS);
+    expect(verificationDeadline(T + RESULT_BUDGET_MS, T + 1000)).toBe(T + RESULT_BUDGET_MS);
+    expect(verificationDeadline(undefined, T)).toBeUndefined();
   });
   it('starts from now without an approval time, and never from a time after now', () => {
     expect(resultDeadline(null, T)).toBe(T + RESULT_BUDGET_MS);

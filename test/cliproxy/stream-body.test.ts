@@ -269,6 +269,23 @@ describe('auth-file list read as a stream', () => {
     expect(seen.requests).toBe(2);
   });
 
+  it('retries a 200 whose connection broke before any of its body was taken, visiting each item once', async () => {
+    const parts = listParts([item(0), item(1)]);
+    const { client, seen } = await serve(async (res, n) => {
+      json(200, res);
+      if (n === 1) {
+        res.flushHeaders();
+        await new Promise((r) => setTimeout(r, 50));
+        res.socket?.destroy();
+        return;
+      }
+      res.end(parts.head + parts.items.join('') + parts.tail);
+    });
+    const { visited } = await visitAll(client);
+    expect(visited.map((f) => f.name)).toEqual(['claude-0.json', 'claude-1.json']);
+    expect(seen.requests).toBe(2);
+  });
+
   it('retries a 500 and visits each item of the good answer exactly once (the 500 body is not visited)', async () => {
     const good = listParts([item(0), item(1), item(2)]);
     const { client, seen } = await serve((res, n) => {
@@ -429,6 +446,8 @@ describe('auth-file list: bodies that are not a list', () => {
     ['a cut-off list', '{"files":[{"name":"a.json"}', 'body is not JSON'],
     ['text after the list', '{"files":[]} <html>', 'body is not JSON'],
     ['an empty body', '', 'body is not JSON'],
+    // as when the body was read whole and given to JSON.parse: a byte-order mark is not JSON
+    ['a byte-order mark before the list', '\uFEFF{"files":[]}', 'body is not JSON'],
     ['an array', '[]', 'unexpected JSON shape at (root)'],
     ['a string', `"${PLANTED}"`, 'unexpected JSON shape at (root)'],
     ['the list twice', '{"files":[],"files":[{"name":"a.json"}]}', 'unexpected JSON shape at (root)'],

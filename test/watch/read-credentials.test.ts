@@ -104,4 +104,20 @@ describe('readCredentials', () => {
       await client.close();
     }
   });
+
+  it("a detector that throws is the bot's bug, surfaced as it is, not a proxy that is down", async () => {
+    proxy = await startFakeProxy({ files: [kiroIdcFile({ name: 'kiro-a.json' }).file] });
+    const client = createManagementClient({ baseUrl: proxy.url, managementKey: DEFAULT_MANAGEMENT_KEY });
+    const cache = memoryExpiryCache();
+    const options = { now: Date.now(), expiryWarnMs: 0 };
+    try {
+      await readCredentials(client, cache, options, recorder().detect);
+      const broken = () => {
+        throw new TypeError('detector bug');
+      };
+      await expect(readCredentials(client, cache, options, broken)).rejects.toThrow('detector bug');
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -60,6 +60,8 @@ describe('watch views', () => {
     expect(texts(flapping)).toContain('Flapping');
     expect(findBlockKitViolations(flapping.blocks)).toEqual([]);
     expect(texts(alertMessage(alert(1, { groupId: null }), NOW))).not.toContain('Flapping');
+    const group = groupMessage('cooldown', [alert(1, { flapping: true }), alert(2)], NOW);
+    expect(texts(group).match(/\(flapping\)/g)).toHaveLength(1);
   });
 
   it('names and details from the proxy are escaped in every message', () => {

@@ -7,16 +7,25 @@ import type { Check } from './types.js';
  * after it) is for the report. */
 export const RESULT_BUDGET_MS = 8000;
 
-/** The least an execution that starts late (past its budget) gets to verify. */
-export const MIN_VERIFY_MS = 3000;
+/** What polling leaves for the canary when one is configured. */
+export const CANARY_RESERVE_MS = 3000;
+
+/**
+ * The least a verification gets, however late it starts (a slow vote, a slow action): some polling and
+ * the canary's share. Without it, a verification starting past the deadline would report a fix that
+ * worked as "not finished in time" without asking the proxy at all.
+ */
+export const MIN_VERIFY_MS = CANARY_RESERVE_MS + 2000;
 
 /** When verification and the canary must be done: RESULT_BUDGET_MS after the approval (ms epoch). */
 export function resultDeadline(approvedAt: number | null, now: number): number {
-  return Math.max(Math.min(approvedAt ?? now, now) + RESULT_BUDGET_MS, now + MIN_VERIFY_MS);
+  return Math.min(approvedAt ?? now, now) + RESULT_BUDGET_MS;
 }
 
-/** What polling leaves for the canary when one is configured. */
-export const CANARY_RESERVE_MS = 3000;
+/** The deadline a verification starting at `started` works to: the result's, or MIN_VERIFY_MS from now. */
+export function verificationDeadline(deadline: number | undefined, started: number): number | undefined {
+  return deadline === undefined ? undefined : Math.max(deadline, started + MIN_VERIFY_MS);
+}
 
 export type Within<T> = { done: true; value: T } | { done: false };
 

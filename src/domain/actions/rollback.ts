@@ -17,7 +17,7 @@ import { formatBlockDiffs } from '../config/diff.js';
 import { fingerprintConfig } from '../config/fingerprint.js';
 import { planRollback, type RollbackPlan } from '../config/plan.js';
 import type { Fingerprint } from '../redact.js';
-import { notInTime, pollEnd, within } from './budget.js';
+import { notInTime, pollEnd, verificationDeadline, within } from './budget.js';
 import type { ActionDeps, Check, ExecuteOutcome } from './types.js';
 import { runCanary } from './verify.js';
 
@@ -229,7 +229,9 @@ export async function verifyRollback(
   snapshotId: string,
   options: RollbackVerifyOptions,
 ): Promise<RollbackVerification> {
-  const deadline = pollEnd(deps.now(), options.timeoutMs, options.deadline, options.canary);
+  // a verification that starts late still polls and sends its canary, within its own minimum
+  const due = verificationDeadline(options.deadline, deps.now());
+  const deadline = pollEnd(deps.now(), options.timeoutMs, due, options.canary);
   let checks: Check[] = [];
   for (;;) {
     try {
@@ -258,7 +260,9 @@ export async function verifyRollback(
     if (checks.every((c) => c.ok) || deps.now() + options.pollIntervalMs > deadline) break;
     await deps.sleep(options.pollIntervalMs);
   }
-  checks.push(await runCanary(deps, { ...options, expect: 'enabled' }));
+  checks.push(
+    await runCanary(deps, { ...options, ...(due === undefined ? {} : { deadline: due }), expect: 'enabled' }),
+  );
   const failed = checks.find((c) => !c.ok);
   return { ok: failed === undefined, checks, runbook: failed?.runbook };
 }

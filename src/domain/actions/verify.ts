@@ -3,7 +3,7 @@
 
 import type { CredentialState } from '../approvals/fingerprint.js';
 import { formatDuration } from '../duration.js';
-import { notInTime, pollEnd, within } from './budget.js';
+import { notInTime, pollEnd, verificationDeadline, within } from './budget.js';
 import { readTargetState } from './target.js';
 import type { ActionDeps, Check, TargetScope, VerificationReport, VerifyOptions } from './types.js';
 
@@ -73,7 +73,9 @@ export async function verifyAction(
   options: VerifyOptions,
 ): Promise<VerificationReport> {
   const started = deps.now();
-  const deadline = pollEnd(started, options.timeoutMs, options.deadline, options.canary);
+  // a verification that starts late still polls and sends its canary, within its own minimum
+  const due = verificationDeadline(options.deadline, started);
+  const deadline = pollEnd(started, options.timeoutMs, due, options.canary);
   const names = new Set(before.map((s) => s.name).filter((n) => !(options.ignore ?? []).includes(n)));
   let after: CredentialState[] = [];
   let checks: Check[] = [];
@@ -97,7 +99,7 @@ export async function verifyAction(
     if (judged(checks) || deps.now() + options.pollIntervalMs > deadline) break;
     await deps.sleep(options.pollIntervalMs);
   }
-  checks.push(await runCanary(deps, options));
+  checks.push(await runCanary(deps, due === undefined ? options : { ...options, deadline: due }));
   const failed = checks.find((c) => !c.ok);
   return {
     ok: failed === undefined,
