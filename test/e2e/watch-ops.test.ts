@@ -129,6 +129,30 @@ describe('credential watch operations', () => {
     expect(w.h.slack.calls.filter((c) => isAlert(c, 'Token expired'))).toHaveLength(1);
   }, 40_000);
 
+  it('a proxy answering garbage on every other poll is one proxy-down alert, marked flapping', async () => {
+    w = await startWorld({
+      env: WATCH_ENV,
+      proxy: { files: [kiroIdcFile({ name: 'kiro-ok.json', expiresAt: at(600) }).file] },
+    });
+    const proxy = w.proxy;
+    const lists = () => proxy.callsTo('/v0/management/auth-files', 'GET').length;
+    // after each poll's list call, the next one fails or not: ok, garbage, ok, garbage, ...
+    for (let seen = 0; seen < 10; ) {
+      const n = lists();
+      if (n > seen) {
+        seen = n;
+        await proxy.setFault(
+          seen % 2 === 1 ? { kind: 'non-json', scope: /\/auth-files$/ } : { kind: 'none' },
+        );
+      }
+      await sleep(20);
+    }
+    const down = w.h.slack.calls.filter((c) => isAlert(c, 'Proxy management API unreachable'));
+    expect(down).toHaveLength(1);
+    expect(blocksText(down[0]!)).toContain('Flapping');
+    expect(w.h.slack.calls.some((c) => blocksText(c).includes('Resolved'))).toBe(false);
+  }, 30_000);
+
   it('says in the start-up log that the watch is off when AUTHBOT_WATCH_CHANNEL is unset', async () => {
     w = await startWorld();
     expect(w.h.logs()).toContain('credential watch off: AUTHBOT_WATCH_CHANNEL is not set');

@@ -164,14 +164,18 @@ export function evaluatePoll(
     });
   };
 
-  // the proxy as a whole first: a good poll clears proxy-wide alerts at once
+  // the proxy as a whole first. A good poll clears a proxy-wide alert that held steadily at once; one
+  // that fired because it kept coming back (a proxy failing every other poll) needs two good polls in a
+  // row, like any flapping alert, and a single failure is forgotten after two good polls
   for (const [key, o] of seen) {
     if (PROXY_WIDE.has(o.condition)) byKey.set(key, observe(byKey.get(key), o));
   }
   for (const a of byKey.values()) {
     if (!PROXY_WIDE.has(a.condition) || seen.has(a.key) || a.phase === 'resolved') continue;
-    if (a.phase === 'pending') byKey.delete(a.key);
-    else resolve(a);
+    a.absentPolls += 1;
+    if (a.phase === 'pending') {
+      if (a.absentPolls >= settings.resolveAfter) byKey.delete(a.key);
+    } else if (!a.flapping || a.absentPolls >= settings.resolveAfter) resolve(a);
   }
   const held =
     !poll.ok ||

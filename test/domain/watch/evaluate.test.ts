@@ -115,6 +115,25 @@ describe('evaluatePoll', () => {
     expect(steps.map(kinds)).toEqual([['fire'], [], []]);
   });
 
+  it('a proxy failing every other poll gets one proxy-down alert, which holds credential alerts until it settles', () => {
+    const down: Poll = { ok: false, observations: detectProxy('down', 'HTTP 500') };
+    const flapping = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? down : good(obs('expired'))));
+    const steps = run([...flapping, good(obs('expired')), good(obs('expired')), good(obs('expired'))]);
+    // proxy-down fires on its third failure, marked flapping, and resolves after two good polls in a row;
+    // the expired credential fired on the first good poll and is neither resolved nor re-posted meanwhile
+    expect(steps.map(kinds)).toEqual([[], ['fire'], [], [], ['fire'], [], [], [], ['resolve'], [], []]);
+    expect(steps[4]?.effects[0]).toMatchObject({ condition: 'proxy-down' });
+    expect(steps[4]?.alerts.find((a) => a.condition === 'proxy-down')?.flapping).toBe(true);
+    expect(steps[8]?.effects[0]).toMatchObject({ kind: 'resolve' });
+    const expired = steps.map((st) => st.alerts.find((a) => a.condition === 'expired'));
+    expect(expired.slice(1).every((a) => a?.phase === 'firing' && a.firedAt === MIN)).toBe(true);
+  });
+
+  it('a proxy down for two polls in a row resolves on the first good poll', () => {
+    const down: Poll = { ok: false, observations: detectProxy('down', 'HTTP 500') };
+    expect(run([down, down, good(), good()]).map(kinds)).toEqual([[], ['fire'], ['resolve'], []]);
+  });
+
   it('key-rejected fires at once and suppresses credential alerts', () => {
     const rejected: Poll = { ok: false, observations: detectProxy('key-rejected', '401') };
     const steps = run([rejected, rejected]);
