@@ -120,3 +120,23 @@ export function expectNoSecrets(w: World): void {
     JSON.stringify(w.h.slack.calls.filter((c) => c.method !== 'auth.test').map((c) => c.args)) + w.h.logs();
   for (const s of w.secrets) if (all.includes(s)) throw new Error(`a secret leaked: ${s.slice(0, 6)}…`);
 }
+
+/**
+ * Runs `change(n)` right after the watch's n-th read of the auth-file list (n = 1, 2, ...), until `polls`
+ * reads have happened: what the next poll sees can differ from poll to poll (a flapping credential or proxy).
+ */
+export async function afterEachWatchRead(
+  w: World,
+  polls: number,
+  change: (n: number) => void | Promise<void>,
+): Promise<void> {
+  const reads = () => w.proxy.callsTo('/v0/management/auth-files', 'GET').length;
+  for (let seen = 0; seen < polls; ) {
+    const n = reads();
+    if (n > seen) {
+      seen = n;
+      await change(seen);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -52,6 +52,31 @@ async function engineWithCanary(): Promise<{
   return { engine, client, clock };
 }
 
+/** Opens a request for `action` on kiro and approves it as Alice; returns the request id. */
+async function requestAndApprove(
+  engine: ApprovalEngine,
+  action: 'refresh' | 'relogin',
+  beforeVote: () => void = () => {},
+): Promise<string> {
+  const created = await engine.requestAction({
+    userId: 'U0REQ',
+    channel: 'C0INC',
+    action,
+    provider: 'kiro',
+    credential: undefined,
+  });
+  if (!created.ok) throw new Error(created.reason);
+  beforeVote();
+  await engine.vote({
+    requestId: created.request.id,
+    userId: 'U0ALICE',
+    channel: 'C0INC',
+    decision: 'approve',
+  });
+  await engine.drain();
+  return created.request.id;
+}
+
 describe('result budget', () => {
   it('gives a re-login its verification and canary after the login, however long the login took', async () => {
     const { engine, client, clock } = await engineWithCanary();
@@ -60,25 +85,13 @@ describe('result budget', () => {
       ...Array.from({ length: 12 }, () => ({ status: 'wait' as const })),
       { status: 'ok' },
     ];
-    const created = await engine.requestAction({
-      userId: 'U0REQ',
-      channel: 'C0INC',
-      action: 'relogin',
-      provider: 'kiro',
-      credential: undefined,
+    let started = 0;
+    const id = await requestAndApprove(engine, 'relogin', () => {
+      started = clock.t;
     });
-    if (!created.ok) throw new Error(created.reason);
-    const started = clock.t;
-    await engine.vote({
-      requestId: created.request.id,
-      userId: 'U0ALICE',
-      channel: 'C0INC',
-      decision: 'approve',
-    });
-    await engine.drain();
     expect(clock.t - started).toBeGreaterThanOrEqual(60_000);
     expect(client.count('canary')).toBe(1);
-    const done = await store?.getRequest(created.request.id);
+    const done = await store?.getRequest(id);
     expect(done?.state).toBe('verified');
     expect(JSON.stringify(done?.result)).not.toContain('not finished in time');
   });
@@ -87,32 +100,19 @@ describe('result budget', () => {
 describe('a late verification', () => {
   it('still reads the proxy and sends the canary when the vote itself outlasted the budget', async () => {
     const { engine, client, clock } = await engineWithCanary();
-    const created = await engine.requestAction({
-      userId: 'U0REQ',
-      channel: 'C0INC',
-      action: 'refresh',
-      provider: 'kiro',
-      credential: undefined,
-    });
-    if (!created.ok) throw new Error(created.reason);
     // the vote's re-read of the target takes 9 s (a slow proxy): the 8 s from the click are gone
-    const list = client.listAuthFiles.bind(client);
-    let slow = true;
-    client.listAuthFiles = async () => {
-      if (slow) {
-        slow = false;
-        clock.t += 9_000;
-      }
-      return list();
-    };
-    await engine.vote({
-      requestId: created.request.id,
-      userId: 'U0ALICE',
-      channel: 'C0INC',
-      decision: 'approve',
+    const id = await requestAndApprove(engine, 'refresh', () => {
+      const list = client.listAuthFiles.bind(client);
+      let slow = true;
+      client.listAuthFiles = async () => {
+        if (slow) {
+          slow = false;
+          clock.t += 9_000;
+        }
+        return list();
+      };
     });
-    await engine.drain();
-    const done = await store?.getRequest(created.request.id);
+    const done = await store?.getRequest(id);
     expect(JSON.stringify(done?.result)).not.toContain('not finished in time');
     expect(done?.state).toBe('verified');
     expect(client.count('canary')).toBe(1);

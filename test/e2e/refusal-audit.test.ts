@@ -26,16 +26,21 @@ async function auditShown(correlationId: string): Promise<string> {
   return JSON.stringify(answer.args.blocks);
 }
 
+/** Every auth-file list read answers 502 with a body holding mrkdwn a proxy should never get to inject. */
+function listAnswersHostile502(world: World) {
+  return world.proxy.setFault({
+    kind: 'status',
+    status: 502,
+    times: 1000,
+    scope: /\/auth-files$/,
+    body: { error: 'bad gateway', message: HOSTILE },
+  });
+}
+
 describe('refusal reasons in the audit trail', () => {
   it('keeps the plain reason of an /auth-refresh refusal while Slack gets it escaped', async () => {
     w = await startWorld();
-    await w.proxy.setFault({
-      kind: 'status',
-      status: 502,
-      times: 1000,
-      scope: /\/auth-files$/,
-      body: { error: 'bad gateway', message: HOSTILE },
-    });
+    await listAnswersHostile502(w);
     await w.h.command('/auth-refresh', 'kiro', { user: 'U0REQ', channel: 'C0INCIDENT' });
     const told = await ephemeralFor(w, 'U0REQ', 'credentials');
     expect(String(told.args.text)).toContain(ESCAPED);
@@ -70,13 +75,7 @@ describe('refusal reasons in the audit trail', () => {
 
   it('escapes proxy text in a reset-cooldown refusal for Slack and keeps it plain in the audit trail', async () => {
     w = await startWorld();
-    await w.proxy.setFault({
-      kind: 'status',
-      status: 502,
-      times: 1000,
-      scope: /\/auth-files$/,
-      body: { error: 'bad gateway', message: HOSTILE },
-    });
+    await listAnswersHostile502(w);
     const id = 'why-cooldown';
     await w.h.command('/auth-why', '429 model_cooldown', {
       user: 'U0REQ',

@@ -3,7 +3,13 @@
 // and a cooldown alert's Request fix asks for reset-cooldown only when the bot can run it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_NAMES } from '../../src/domain/approvals/policy.js';
-import { blocksText, buttonsOf, startWorld, type World } from '../approvals/e2e-helpers.js';
+import {
+  afterEachWatchRead,
+  blocksText,
+  buttonsOf,
+  startWorld,
+  type World,
+} from '../approvals/e2e-helpers.js';
 import { kiroIdcFile } from '../fakes/fake-proxy.js';
 import type { SlackCall } from '../fakes/fake-slack.js';
 
@@ -106,16 +112,8 @@ describe('grouped and cooldown watch alerts', () => {
     const healthy = kiroIdcFile({ name: 'kiro-flap.json', expiresAt: at(600) }).file;
     const cooling = { ...healthy, status: 'error', statusMessage: 'quota exhausted', unavailable: true };
     w = await startWorld({ env: WATCH_ENV, proxy: { files: [cooling] } });
-    const lists = () => w!.proxy.callsTo('/v0/management/auth-files', 'GET').length;
-    // flip the credential right after each poll's list call: cooling, healthy, cooling, ...
-    for (let seen = 0; seen < 10; ) {
-      const n = lists();
-      if (n > seen) {
-        seen = n;
-        w.proxy.putFile(seen % 2 === 0 ? cooling : healthy);
-      }
-      await sleep(20);
-    }
+    // flip the credential right after each poll's list read: cooling, healthy, cooling, ...
+    await afterEachWatchRead(w, 10, (n) => w!.proxy.putFile(n % 2 === 0 ? cooling : healthy));
     const alerts = w.h.slack.calls.filter((c) => isAlert(c, 'Cooling down'));
     expect(alerts).toHaveLength(1);
     expect(blocksText(alerts[0]!)).toContain('Flapping');

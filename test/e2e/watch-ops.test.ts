@@ -2,7 +2,13 @@
 // fake Slack): its /metrics, the daily digest across a restart, a proxy that fails for one poll or two,
 // and the start-up log when the watch is off.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blocksText, E2E_POLICY, startWorld, type World } from '../approvals/e2e-helpers.js';
+import {
+  afterEachWatchRead,
+  blocksText,
+  E2E_POLICY,
+  startWorld,
+  type World,
+} from '../approvals/e2e-helpers.js';
 import { kiroIdcFile } from '../fakes/fake-proxy.js';
 import type { SlackCall } from '../fakes/fake-slack.js';
 import { startHarness } from './harness.js';
@@ -134,19 +140,10 @@ describe('credential watch operations', () => {
       env: WATCH_ENV,
       proxy: { files: [kiroIdcFile({ name: 'kiro-ok.json', expiresAt: at(600) }).file] },
     });
-    const proxy = w.proxy;
-    const lists = () => proxy.callsTo('/v0/management/auth-files', 'GET').length;
-    // after each poll's list call, the next one fails or not: ok, garbage, ok, garbage, ...
-    for (let seen = 0; seen < 10; ) {
-      const n = lists();
-      if (n > seen) {
-        seen = n;
-        await proxy.setFault(
-          seen % 2 === 1 ? { kind: 'non-json', scope: /\/auth-files$/ } : { kind: 'none' },
-        );
-      }
-      await sleep(20);
-    }
+    // after each poll's list read, the next one fails or not: ok, garbage, ok, garbage, ...
+    await afterEachWatchRead(w, 10, (n) =>
+      w!.proxy.setFault(n % 2 === 1 ? { kind: 'non-json', scope: /\/auth-files$/ } : { kind: 'none' }),
+    );
     const down = w.h.slack.calls.filter((c) => isAlert(c, 'Proxy management API unreachable'));
     expect(down).toHaveLength(1);
     expect(blocksText(down[0]!)).toContain('Flapping');
